@@ -1,0 +1,51 @@
+"""The registry of every figure on the site: a name maps to a function that returns a Figure.
+
+Pages refer to a figure by name (``![说明](fig:softmax-temperature)``); the build hook renders each
+registered function once per theme to ``figures/<name>.svg`` and ``figures/<name>-dark.svg``.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Callable
+
+from matplotlib.figure import Figure
+
+from snippets.plotting import Theme, themed, to_svg
+
+FigureFn = Callable[[], Figure]
+
+# The chapters whose figures the site shows; a new chapter adds its module here.
+FIGURE_MODULES = ("snippets.losses.figures",)
+
+_REGISTRY: dict[str, FigureFn] = {}
+
+
+def figure(name: str) -> Callable[[FigureFn], FigureFn]:
+    """Decorator that registers a figure function under ``name`` (lowercase, digits, '-')."""
+    if not name or not all(c.isdigit() or c == "-" or "a" <= c <= "z" for c in name):
+        raise ValueError(f"figure name must use a-z, 0-9 and '-', got {name!r}")
+
+    def register(fn: FigureFn) -> FigureFn:
+        if name in _REGISTRY and _REGISTRY[name] is not fn:
+            raise ValueError(f"figure name {name!r} is registered twice")
+        _REGISTRY[name] = fn
+        return fn
+
+    return register
+
+
+def registry() -> dict[str, FigureFn]:
+    """All registered figures, after importing every chapter module that defines some."""
+    for module in FIGURE_MODULES:
+        importlib.import_module(module)
+    return dict(sorted(_REGISTRY.items()))
+
+
+def render(name: str, theme: Theme) -> bytes:
+    """Render one registered figure in one theme to SVG bytes."""
+    figures = registry()
+    if name not in figures:
+        raise KeyError(f"no figure named {name!r}; known: {', '.join(figures)}")
+    with themed(theme):
+        return to_svg(figures[name]())

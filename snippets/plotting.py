@@ -1,0 +1,88 @@
+"""One look for every figure on the site: sizes, palette, light/dark themes, deterministic SVG.
+
+Figure functions never pick colours by hex: they use the colour cycle ("C0", "C1", ...) and the
+theme's text colour, so the same function renders a light and a dark variant.
+"""
+
+from __future__ import annotations
+
+import io
+from contextlib import contextmanager
+from typing import Iterator, Literal
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+Theme = Literal["light", "dark"]
+THEMES: tuple[Theme, ...] = ("light", "dark")
+
+# 一行宽 / 半行宽 (inches); the site's content column is about 720 px wide.
+SIZES = {"full": (7.2, 3.2), "wide": (7.2, 2.6), "half": (3.6, 3.0), "square": (4.2, 4.0)}
+
+# Okabe–Ito colours, distinguishable with colour-vision deficiency; each cycle is tuned for
+# contrast on its background (white for light, Material's slate #1e2129 for dark).
+_CYCLE = {
+    "light": ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"],
+    "dark": ["#56B4E9", "#E69F00", "#3DDC97", "#F0A0D0", "#F5D04C", "#A0C8FF", "#E0E0E0"],
+}
+_FG = {"light": "#222222", "dark": "#E2E4E9"}
+_GRID = {"light": "#DDDDDD", "dark": "#3A3F4B"}
+
+
+def rc_params(theme: Theme) -> dict[str, object]:
+    """Matplotlib settings for one theme; fixed hash salt and path text make SVGs reproducible."""
+    if theme not in THEMES:
+        raise ValueError(f"theme must be one of {THEMES}, got {theme!r}")
+    fg = _FG[theme]
+    return {
+        "axes.prop_cycle": matplotlib.cycler(color=_CYCLE[theme]),
+        "text.color": fg,
+        "axes.labelcolor": fg,
+        "axes.edgecolor": fg,
+        "xtick.color": fg,
+        "ytick.color": fg,
+        "grid.color": _GRID[theme],
+        "axes.grid": True,
+        "grid.linewidth": 0.6,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "axes.facecolor": "none",
+        "figure.facecolor": "none",
+        "savefig.facecolor": "none",
+        "savefig.transparent": True,
+        "legend.frameon": False,
+        "font.family": ["DejaVu Sans"],
+        "font.size": 9.5,
+        "mathtext.fontset": "dejavusans",
+        "lines.linewidth": 1.8,
+        "svg.fonttype": "path",
+        "svg.hashsalt": "dl-handbook",
+        "figure.dpi": 100,
+    }
+
+
+@contextmanager
+def themed(theme: Theme) -> Iterator[None]:
+    """Context in which figures are drawn with the given theme's colours."""
+    with plt.rc_context(rc_params(theme)):
+        yield
+
+
+def new_figure(size: str = "full", ncols: int = 1, nrows: int = 1, **kwargs: object):
+    """A figure with the site's size set; returns (fig, axes) like ``plt.subplots``."""
+    if size not in SIZES:
+        raise ValueError(f"size must be one of {sorted(SIZES)}, got {size!r}")
+    fig, axes = plt.subplots(nrows, ncols, figsize=SIZES[size], layout="constrained", **kwargs)
+    return fig, axes
+
+
+def to_svg(fig: Figure) -> bytes:
+    """Serialise a figure to SVG bytes with no timestamp, then close it."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
+    plt.close(fig)
+    return buf.getvalue()

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import json
 import logging
+from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
-
-from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -7,7 +7,7 @@ registered function once per theme to ``figures/<name>.svg`` and ``figures/<name
 from __future__ import annotations
 
 import importlib
-from typing import Callable
+from collections.abc import Callable
 
 from matplotlib.figure import Figure
 

@@ -7,14 +7,16 @@ theme's text colour, so the same function renders a light and a dark variant.
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator, Literal
+from typing import Any, Literal
 
 import matplotlib
 
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
+from cycler import cycler  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 Theme = Literal["light", "dark"]
@@ -33,13 +35,13 @@ _FG = {"light": "#222222", "dark": "#E2E4E9"}
 _GRID = {"light": "#DDDDDD", "dark": "#3A3F4B"}
 
 
-def rc_params(theme: Theme) -> dict[str, object]:
+def rc_params(theme: Theme) -> dict[str, Any]:
     """Matplotlib settings for one theme; fixed hash salt and path text make SVGs reproducible."""
     if theme not in THEMES:
         raise ValueError(f"theme must be one of {THEMES}, got {theme!r}")
     fg = _FG[theme]
     return {
-        "axes.prop_cycle": matplotlib.cycler(color=_CYCLE[theme]),
+        "axes.prop_cycle": cycler(color=_CYCLE[theme]),
         "text.color": fg,
         "axes.labelcolor": fg,
         "axes.edgecolor": fg,
@@ -68,11 +70,11 @@ def rc_params(theme: Theme) -> dict[str, object]:
 @contextmanager
 def themed(theme: Theme) -> Iterator[None]:
     """Context in which figures are drawn with the given theme's colours."""
-    with plt.rc_context(rc_params(theme)):
+    with plt.rc_context(rc_params(theme)):  # type: ignore[arg-type]  # keys are checked at run time
         yield
 
 
-def new_figure(size: str = "full", ncols: int = 1, nrows: int = 1, **kwargs: object):
+def new_figure(size: str = "full", ncols: int = 1, nrows: int = 1, **kwargs: Any) -> tuple[Figure, Any]:
     """A figure with the site's size set; returns (fig, axes) like ``plt.subplots``."""
     if size not in SIZES:
         raise ValueError(f"size must be one of {sorted(SIZES)}, got {size!r}")

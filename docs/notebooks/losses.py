@@ -1,0 +1,75 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: py:percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 动手：损失函数与输出层
+#
+# 这个 Notebook 把[本章](../../losses/)的代码串起来运行。页面上的输出是构建网站时真实执行得到的；
+# 也可以[下载 `.ipynb`](../losses.ipynb) 在本地运行（需要克隆仓库并 `pip install -e .`，以便导入 `snippets`）。
+#
+# 记号：$z$ 为 logits，$p = \operatorname{softmax}(z)$，$\mathbf{y}$ 为独热标签。
+
+# %%
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from snippets.losses.ce_vs_mse import ce_vs_mse_experiment
+from snippets.losses.cross_entropy import cross_entropy, cross_entropy_grad
+from snippets.losses.softmax import log_softmax, softmax, softmax_naive
+
+# %% [markdown]
+# ## 1. 减去最大值的 softmax
+#
+# 直接计算 $e^{z_k} / \sum_j e^{z_j}$ 在 $z_k > 709.78$ 时上溢（float64）。利用平移不变性
+# $\operatorname{softmax}(z) = \operatorname{softmax}(z - \max_j z_j)$ 可以避免。
+
+# %%
+z = np.array([1000.0, 999.0, 0.0])
+print("naive :", softmax_naive(z))
+print("stable:", softmax(z).round(6))
+print("torch :", torch.softmax(torch.tensor(z), dim=-1).numpy().round(6))
+
+# %% [markdown]
+# ## 2. 交叉熵的梯度是 $\frac{1}{N}(P - Y)$
+#
+# 在一个随机批次上，把手写的梯度和 PyTorch 的 autograd 比较。
+
+# %%
+rng = np.random.default_rng(0)
+N, K = 8, 5
+Z = rng.normal(size=(N, K)) * 3
+y = rng.integers(0, K, size=N)
+
+Zt = torch.tensor(Z, requires_grad=True)
+loss = F.cross_entropy(Zt, torch.tensor(y))
+loss.backward()
+print("loss  ours / torch:", round(cross_entropy(Z, y), 10), round(loss.item(), 10))
+print("max |grad difference| < 1e-12:", float(np.abs(cross_entropy_grad(Z, y) - Zt.grad.numpy()).max()) < 1e-12)
+
+# %% [markdown]
+# 同一个数也可以写成 $-\frac1N \sum_i \log p_{i, y_i}$，即类别模型的负对数似然：
+
+# %%
+print(round(float(-log_softmax(Z)[np.arange(N), y].mean()), 10))
+
+# %% [markdown]
+# ## 3. 交叉熵 vs 均方误差：从判错的初始化出发
+#
+# 同一个 logistic 回归、同一份数据和学习率，只换损失。均方误差的梯度多了因子 $s(1-s)$，在饱和区几乎为 0。
+
+# %%
+runs = ce_vs_mse_experiment(seed=0, n=200, lr=2.0, steps=500)
+for name, h in runs.items():
+    first = int(np.argmax(h.accuracy >= 0.9)) + 1 if (h.accuracy >= 0.9).any() else None
+    print(f"{name}: first step with accuracy >= 0.9: {first}, final accuracy {h.accuracy[-1]:.3f}")
+
+# %% [markdown]
+# 可以改动 `lr`、`steps` 或 `seed` 再运行，看结论是否仍然成立。

@@ -1,0 +1,119 @@
+"""Figures of the chapter 损失函数与输出层, each computed with the snippets the pages show."""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from snippets.figures import figure
+from snippets.losses.ce_vs_mse import bce_grad_wrt_logit, ce_vs_mse_experiment, make_blobs, mse_grad_wrt_logit
+from snippets.losses.convexity import loss_along_segment
+from snippets.losses.cross_entropy import bernoulli_log_likelihood, bernoulli_mle
+from snippets.losses.nonconvex_demo import permutation_pair
+from snippets.losses.softmax import softmax
+from snippets.losses.surrogate import loss_and_accuracy_along
+from snippets.plotting import new_figure
+
+
+@figure("softmax-temperature")
+def softmax_temperature() -> Figure:
+    """Bars of softmax(z / T) for one logit vector at four temperatures."""
+    z = np.array([2.0, 1.0, 0.1, -1.0])
+    temperatures = (0.5, 1.0, 2.0, 5.0)
+    fig, ax = new_figure("wide")
+    k = np.arange(len(z))
+    width = 0.8 / len(temperatures)
+    for i, T in enumerate(temperatures):
+        offset = (i - (len(temperatures) - 1) / 2) * width
+        ax.bar(k + offset, softmax(z, temperature=T), width, color=f"C{i}", label=f"$T = {T:g}$")
+    ax.set_xticks(k, [f"$k = {j}$\n$z_{j} = {v:g}$" for j, v in enumerate(z)])
+    ax.set_ylabel(r"$\mathrm{softmax}(z / T)_k$")
+    ax.set_ylim(0, 1)
+    ax.legend(ncols=len(temperatures), loc="upper right")
+    return fig
+
+
+@figure("bernoulli-likelihood")
+def bernoulli_likelihood() -> Figure:
+    """Log-likelihood of theta for 7 ones in 10 draws, peaking at the MLE 0.7."""
+    x = np.array([1, 1, 0, 1, 1, 0, 1, 1, 0, 1])
+    theta = np.linspace(0.01, 0.99, 397)
+    theta_hat = bernoulli_mle(x)
+    fig, ax = new_figure("half")
+    ax.plot(theta, bernoulli_log_likelihood(theta, x), color="C0")
+    ax.axvline(theta_hat, color="C1", linestyle="--", label=rf"$\hat\theta = k/n = {theta_hat:g}$")
+    ax.set_xlabel(r"$\theta$")
+    ax.set_ylabel(r"$\log p(x \mid \theta)$")
+    ax.set_ylim(-30, 0)
+    ax.set_title(r"$n = 10,\ k = 7$")
+    ax.legend(loc="lower center", bbox_to_anchor=(0.4, 0.02))
+    return fig
+
+
+@figure("ce-vs-mse-gradient")
+def ce_vs_mse_gradient() -> Figure:
+    """|dL/dz| against the logit z for target y = 1: MSE's gradient vanishes when z << 0."""
+    z = np.linspace(-8.0, 8.0, 401)
+    fig, ax = new_figure("half")
+    ax.plot(z, np.abs(bce_grad_wrt_logit(z, 1.0)), color="C0", label=r"CE: $|\sigma(z) - y|$")
+    ax.plot(z, np.abs(mse_grad_wrt_logit(z, 1.0)), color="C1", label=r"MSE: $|\sigma(z) - y|\,\sigma'(z)$")
+    ax.set_xlabel(r"logit $z$  (target $y = 1$)")
+    ax.set_ylabel(r"$|\partial L / \partial z|$")
+    ax.set_ylim(0, 1.05)
+    ax.legend(loc="upper right")
+    return fig
+
+
+@figure("ce-vs-mse-training")
+def ce_vs_mse_training() -> Figure:
+    """BCE and accuracy per step for logistic regression trained with CE vs with MSE."""
+    runs = ce_vs_mse_experiment(seed=0, n=200, lr=2.0, steps=500)
+    fig, (ax_loss, ax_acc) = new_figure("full", ncols=2)
+    for i, (name, run) in enumerate(runs.items()):  # "ce" 先, "mse" 后
+        steps = np.arange(1, len(run.loss) + 1)
+        ax_loss.plot(steps, run.loss, color=f"C{i}", label=f"trained with {name.upper()}")
+        ax_acc.plot(steps, run.accuracy, color=f"C{i}", label=f"trained with {name.upper()}")
+    ax_loss.set_xlabel("step")
+    ax_loss.set_ylabel("training BCE")
+    ax_loss.set_yscale("log")
+    ax_acc.set_xlabel("step")
+    ax_acc.set_ylabel("training accuracy")
+    ax_acc.set_ylim(0, 1.02)
+    ax_loss.legend(loc="center", bbox_to_anchor=(0.45, 0.45))
+    fig.suptitle(r"$w_0 = (-5, -5)$, $n = 200$, seed 0, $\eta = 2$", fontsize=9.5)
+    return fig
+
+
+@figure("nonconvex-segment")
+def nonconvex_segment() -> Figure:
+    """Loss along the segment from a trained MLP to the copy with two hidden units swapped."""
+    a, b, X, y = permutation_pair(seed=4)
+    ts = np.linspace(0.0, 1.0, 101)
+    losses = loss_along_segment(a, b, X, y, ts)
+    fig, ax = new_figure("half")
+    ax.plot(ts, losses, color="C0", label=r"$L((1 - t)\,a + t\,b)$")
+    ax.axhline(losses[0], color="C1", linestyle="--", label=r"$L(a) = L(b)$")
+    ax.set_xlabel(r"$t$")
+    ax.set_ylabel("training BCE")
+    ax.set_title(r"tanh MLP, $H = 4$, XOR data", fontsize=9.5)
+    ax.legend(loc="upper right", fontsize=8)
+    return fig
+
+
+@figure("accuracy-vs-cross-entropy")
+def accuracy_vs_cross_entropy() -> Figure:
+    """Cross-entropy and accuracy of a linear classifier along a line W + t D in weight space."""
+    X, y = make_blobs(200, np.random.default_rng(0))
+    W = np.array([[0.3, -0.2], [-0.1, 0.4]])  # (K, D) = (2, 2), the start of the line
+    D = np.array([[-1.0, -1.0], [1.0, 1.0]])  # the direction that separates the two clusters
+    ts = np.linspace(-1.0, 1.0, 801)
+    losses, accuracies = loss_and_accuracy_along(X, y, W, D, ts)
+    fig, (ax_loss, ax_acc) = new_figure("wide", ncols=2)
+    ax_loss.plot(ts, losses, color="C0")
+    ax_loss.set_xlabel(r"$t$")
+    ax_loss.set_ylabel(r"cross-entropy $L(W + tD)$")
+    ax_acc.step(ts, accuracies, where="mid", color="C1")
+    ax_acc.set_xlabel(r"$t$")
+    ax_acc.set_ylabel(r"accuracy$(W + tD)$")
+    ax_acc.set_ylim(0, 1.02)
+    return fig

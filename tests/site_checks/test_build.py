@@ -1,0 +1,69 @@
+"""The site builds under --strict, reproducibly, offline, with a segmented Chinese search index."""
+
+from __future__ import annotations
+
+import filecmp
+import json
+import re
+
+import pytest
+
+from .conftest import Built, build_site, html_pages
+
+pytestmark = pytest.mark.site
+
+
+def test_strict_build_reports_no_warning(built: Built) -> None:
+    # mkdocs logs its own warnings as "WARNING -  ..." (a kernel's "WARNING |" chatter is not one).
+    assert "WARNING -" not in built.log, built.log
+
+
+def test_two_clean_builds_are_byte_identical(built: Built, tmp_path) -> None:
+    proc = build_site(tmp_path / "site", tmp_path / "cache", built.url)
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    differing: list[str] = []
+    for path in sorted(p for p in built.site.rglob("*") if p.is_file()):
+        rel = path.relative_to(built.site)
+        other = tmp_path / "site" / rel
+        if not other.exists() or not filecmp.cmp(path, other, shallow=False):
+            differing.append(str(rel))
+    extra = {p.relative_to(tmp_path / "site") for p in (tmp_path / "site").rglob("*") if p.is_file()}
+    extra -= {p.relative_to(built.site) for p in built.site.rglob("*") if p.is_file()}
+    assert not differing and not extra, f"differ: {differing[:10]}, only in 2nd: {sorted(extra)[:10]}"
+
+
+def test_search_index_is_segmented_with_the_user_dictionary(built: Built) -> None:
+    index = json.loads((built.site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    text = " ".join(doc["title"] + " " + doc["text"] for doc in index["docs"])
+    assert index["config"]["lang"] == ["zh"]
+    # jieba inserts zero-width spaces between the words it segments.
+    assert text.count("\u200b") > 1000
+    words = set(re.split(r"[\u200b\s]+", text))
+    for term in ["交叉熵", "极大似然", "损失函数", "雅可比矩阵"]:
+        assert term in words, f"{term} is not kept whole by the user dictionary"
+
+
+def test_no_page_loads_anything_from_another_host(built: Built) -> None:
+    pages = html_pages(built.site)
+    assert len(pages) >= 6
+    # Links a reader clicks (<a href>) may leave the site; what a page loads may not.
+    loads = re.compile(r'<(?:script|link|img|iframe|source|video|audio)\b[^>]*?\b(?:src|href)="((?:https?:)?//[^"]+)"')
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        foreign = [u for u in loads.findall(html) if not u.startswith(built.url)]
+        assert not foreign, f"{page.relative_to(built.site)} loads from another host: {foreign[:3]}"
+
+
+def test_figures_exist_in_both_themes(built: Built) -> None:
+    svgs = sorted((built.site / "figures").glob("*.svg"))
+    light = {p.stem for p in svgs if not p.stem.endswith("-dark")}
+    dark = {p.stem.removesuffix("-dark") for p in svgs if p.stem.endswith("-dark")}
+    assert light and light == dark
+
+
+def test_notebook_is_offered_as_ipynb(built: Built) -> None:
+    nb = json.loads((built.site / "notebooks" / "losses.ipynb").read_text(encoding="utf-8"))
+    assert nb["nbformat"] == 4 and any(c["cell_type"] == "code" for c in nb["cells"])
+    assert "import snippets" in "".join("".join(c["source"]) for c in nb["cells"]) or any(
+        "from snippets" in "".join(c["source"]) for c in nb["cells"]
+    )

@@ -38,9 +38,9 @@ print("stable:", softmax(z).round(6))
 print("torch :", torch.softmax(torch.tensor(z), dim=-1).numpy().round(6))
 
 # %% [markdown]
-# ## 2. 交叉熵的梯度是 $\frac{1}{N}(P - Y)$
+# ## 2. 交叉熵对 logits 的梯度：(P − Y) / N
 #
-# 在一个随机批次上，把手写的梯度和 PyTorch 的 autograd 比较。
+# 在一个随机批次上，把手写的梯度 $\frac{1}{N}(P - Y)$ 和 PyTorch 的 autograd 比较。
 
 # %%
 rng = np.random.default_rng(0)

@@ -20,6 +20,10 @@ def _check_logit_target(z: float | np.ndarray, y: float | np.ndarray) -> tuple[n
         raise ValueError("z must be finite (no NaN or inf)")
     if not (np.issubdtype(y.dtype, np.number) or y.dtype == bool) or not np.all((y >= 0) & (y <= 1)):
         raise ValueError("y must be a numeric target in [0, 1]")
+    try:
+        np.broadcast_shapes(z.shape, y.shape)
+    except ValueError:
+        raise ValueError(f"y must be broadcastable to z's shape {z.shape}, got {y.shape}") from None
     return z, y.astype(float)
 
 

@@ -110,6 +110,14 @@ def test_ce_recovers_in_a_few_steps_while_mse_stays_wrong_for_hundreds() -> None
             id="mse_grad_wrt_logit",
         ),
         pytest.param(bce_grad_wrt_logit, (np.array([np.inf]), 1.0), ValueError, "z must be finite", id="bce_grad"),
+        pytest.param(bce_grad_wrt_logit, (np.array([0.0, np.nan]), 1.0), ValueError, "z must be finite", id="bce_nan"),
+        pytest.param(
+            mse_grad_wrt_logit, (np.zeros(3), np.zeros(2)), ValueError, "y must be broadcastable", id="mse_shape"
+        ),
+        pytest.param(
+            train_logistic, (np.zeros((4, 2)), np.array([0, 1, 0]), "ce", 1.0, 5, np.zeros(2), 0.0),
+            ValueError, r"y must have shape \(N,\)", id="train_shape",
+        ),
         pytest.param(
             train_logistic, (np.zeros((4, 2)), np.array([0, 1, 0, 1]), "mse", -1.0, 5, np.zeros(2), 0.0),
             ValueError, "lr must be a positive number", id="train_logistic",
@@ -128,3 +136,24 @@ def test_bad_input_raises_with_argument_name(fn, args, error, match) -> None:
 def test_train_logistic_rejects_unknown_loss_name() -> None:
     with pytest.raises(ValueError, match="loss must be 'ce' or 'mse'"):
         train_logistic(np.zeros((4, 2)), np.array([0, 1, 0, 1]), "hinge", 0.1, 5, np.zeros(2), 0.0)
+
+
+def test_mse_to_ce_gradient_ratio_is_s_times_1_minus_s_at_most_a_quarter() -> None:
+    z = np.linspace(-30.0, 30.0, 2001)
+    for y in (0.0, 1.0):
+        ce, mse = bce_grad_wrt_logit(z, y), mse_grad_wrt_logit(z, y)
+        s = sigmoid(z)
+        np.testing.assert_allclose(mse, ce * s * (1 - s), rtol=1e-12, atol=0)
+        keep = ce != 0
+        assert np.all(mse[keep] / ce[keep] <= 0.25 + 1e-15)
+    assert mse_grad_wrt_logit(np.array([0.0]), 1.0)[0] / bce_grad_wrt_logit(np.array([0.0]), 1.0)[0] == 0.25
+
+
+def test_sigmoid_mse_is_concave_in_the_logit_exactly_where_z_is_below_minus_ln2() -> None:
+    # d^2/dz^2 0.5 (s - 1)^2 = -s (1 - s)^2 (1 - 3 s): negative for s < 1/3, i.e. z < -ln 2
+    z = torch.linspace(-10, 10, 2001, dtype=torch.float64)
+    second = torch.func.vmap(torch.func.grad(torch.func.grad(lambda t: 0.5 * (torch.sigmoid(t) - 1) ** 2)))(z)
+    s = torch.sigmoid(z)
+    torch.testing.assert_close(second, -s * (1 - s) ** 2 * (1 - 3 * s), rtol=1e-10, atol=1e-14)
+    away = (z + np.log(2)).abs() > 1e-3
+    assert torch.equal((second < 0)[away], (z < -np.log(2))[away])

@@ -167,3 +167,13 @@ def test_bad_input_raises_with_argument_name(fn, args, error, match) -> None:
 def test_cross_entropy_rejects_float_labels_naming_y() -> None:
     with pytest.raises(TypeError, match="y must be an integer array"):
         cross_entropy(np.zeros((2, 3)), np.array([0.0, 1.0]))
+
+
+def test_bce_after_sigmoid_is_clamped_by_torch_while_the_logit_form_is_exact() -> None:
+    # The page's warning: sigmoid(800) rounds to 1, BCELoss clamps log at -100, and the gradient dies.
+    z = torch.tensor([800.0], dtype=torch.float64, requires_grad=True)
+    clamped = F.binary_cross_entropy(torch.sigmoid(z), torch.zeros(1, dtype=torch.float64))
+    clamped.backward()
+    assert clamped.item() == 100.0
+    assert z.grad is not None and z.grad.item() == 0.0
+    assert binary_cross_entropy_with_logits(np.array([800.0]), np.array([0.0])) == pytest.approx(800.0, rel=1e-15)

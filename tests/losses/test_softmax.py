@@ -130,3 +130,12 @@ def test_softmax_jacobian_is_symmetric_with_zero_row_sums(z: np.ndarray) -> None
 def test_bad_input_raises_with_argument_name(fn, args, kwargs, error, match) -> None:
     with pytest.raises(error, match=match):
         fn(*args, **kwargs)
+
+
+@pytest.mark.parametrize("z", [[1000.0, 0.0, -1000.0], [-1000.0, -1001.0, -1200.0], [800.0, 799.0, 0.5]])
+def test_stable_forms_match_torch_where_the_naive_formula_overflows_or_underflows(z: list[float]) -> None:
+    zn, zt = np.array(z), torch.tensor(z, dtype=torch.float64)
+    np.testing.assert_allclose(softmax(zn), torch.softmax(zt, dim=-1).numpy(), rtol=1e-12, atol=1e-300)
+    np.testing.assert_allclose(log_softmax(zn), torch.log_softmax(zt, dim=-1).numpy(), rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(logsumexp(zn), torch.logsumexp(zt, dim=-1).numpy(), rtol=1e-12, atol=0)
+    assert not np.all(np.isfinite(softmax_naive(zn)))  # the direct formula fails on each of these

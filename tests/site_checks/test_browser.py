@@ -19,14 +19,14 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
 # Runs in the page: what a reader would notice is broken.
 AUDIT_JS = r"""
 async () => {
-  const article = document.querySelector("article") || document.body;
   const errors = [...document.querySelectorAll(".katex-error")].map(e => e.textContent.slice(0, 80));
   // KaTeX paints unknown macros red without the .katex-error class.
   const red = [...document.querySelectorAll(".katex [style*='color']")]
       .filter(e => /#cc0000|rgb\(204, ?0, ?0\)/i.test(e.getAttribute("style")))
       .map(e => e.textContent.slice(0, 80));
-  // Math delimiters left in the prose mean a formula was not rendered.
-  const clone = article.cloneNode(true);
+  // Math delimiters left in the prose, the navigation or the table of contents mean a formula was
+  // not rendered.
+  const clone = document.body.cloneNode(true);
   clone.querySelectorAll("pre, code, .katex, script, style").forEach(e => e.remove());
   const text = clone.textContent;
   const raw = ["$", "\\(", "\\)", "\\[", "\\]"].filter(t => text.includes(t))

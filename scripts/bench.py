@@ -1,0 +1,159 @@
+"""Measure the site's speed and size budgets (issue: foundation). Run with `make bench`.
+
+Prints: clean build seconds (figures and notebook included), warm build seconds, seconds from
+editing one page to the rebuilt page under `mkdocs serve`, total site size, the heaviest page's
+transfer size in a real browser (HTML + CSS + JS + fonts + images + search index), and the test
+suite's seconds. Budgets: clean <= 60 s, warm <= 10 s, edit-to-reload <= 3 s, page <= 1 MB,
+tests <= 10 min. Nothing here is asserted by the tests; this script reports.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+MKDOCS = [sys.executable, "-m", "mkdocs"]
+EDITED_PAGE = ROOT / "docs" / "notation.md"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def env_for(cache: Path, url: str) -> dict[str, str]:
+    return dict(os.environ, SITE_URL=url, DLH_CACHE_DIR=str(cache),
+                DLH_JUPYTER_CACHE=str(cache / "mkdocs-jupyter"), NO_MKDOCS_2_WARNING="1")
+
+
+def timed_build(site: Path, cache: Path, url: str) -> float:
+    start = time.perf_counter()
+    subprocess.run([*MKDOCS, "build", "--strict", "-q", "--site-dir", str(site)], cwd=ROOT,
+                   env=env_for(cache, url), check=True, capture_output=True)
+    return time.perf_counter() - start
+
+
+def fetch(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=5) as r:
+        return r.read().decode("utf-8", "replace")
+
+
+def edit_to_reload(cache: Path) -> float:
+    """Start `mkdocs serve`, append a marker to one page, time until the served page shows it."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/"
+    server = subprocess.Popen([*MKDOCS, "serve", "--dev-addr", f"127.0.0.1:{port}", "--no-livereload"],
+                              cwd=ROOT, env=env_for(cache, url), stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    original = EDITED_PAGE.read_text(encoding="utf-8")
+    try:
+        deadline = time.time() + 120
+        while True:
+            try:
+                fetch(url + "notation/")
+                break
+            except OSError:
+                if time.time() > deadline or server.poll() is not None:
+                    raise RuntimeError("mkdocs serve did not start") from None
+                time.sleep(0.2)
+        marker = f"bench-marker-{time.time_ns()}"
+        time.sleep(1.0)  # let the file watcher settle after start-up
+        start = time.perf_counter()
+        EDITED_PAGE.write_text(original + f"\n<!-- {marker} -->\n", encoding="utf-8")
+        while marker not in fetch(url + "notation/"):
+            if time.perf_counter() - start > 120:
+                raise RuntimeError("the edited page was not rebuilt within 120 s")
+            time.sleep(0.05)
+        return time.perf_counter() - start
+    finally:
+        EDITED_PAGE.write_text(original, encoding="utf-8")
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def page_transfers(site: Path) -> list[tuple[str, int]]:
+    """Bytes each page transfers in Chromium (every response body), heaviest first."""
+    import functools
+    import http.server
+    import threading
+
+    from playwright.sync_api import sync_playwright
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    port = free_port()
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), functools.partial(Quiet, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    pages = sorted(p.parent.relative_to(site).as_posix() for p in site.rglob("index.html") if "assets" not in p.parts)
+    results = []
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium",
+                                        args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+            for rel in pages:
+                ctx = browser.new_context()  # empty cache: a first visit
+                page = ctx.new_page()
+                sizes: list[int] = []
+                page.on("requestfinished", lambda r, sizes=sizes: sizes.append(r.sizes()["responseBodySize"]))
+                path = "" if rel == "." else rel + "/"
+                page.goto(f"http://127.0.0.1:{port}/{path}", wait_until="networkidle")
+                page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+                page.wait_for_load_state("networkidle")
+                results.append(("/" + path, sum(sizes)))
+                ctx.close()
+            browser.close()
+    finally:
+        server.shutdown()
+    return sorted(results, key=lambda r: -r[1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--skip-tests", action="store_true", help="do not time the test suite")
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="bench-"))
+    try:
+        cache = work / "cache"
+        url = "http://127.0.0.1:8000/"
+        clean = timed_build(work / "site", cache, url)
+        warm = timed_build(work / "site", cache, url)
+        reload_s = edit_to_reload(cache)
+        size = sum(p.stat().st_size for p in (work / "site").rglob("*") if p.is_file())
+        transfers = page_transfers(work / "site")
+        rows = [
+            ("clean build (figures, notebook)", f"{clean:.1f} s", "<= 60 s"),
+            ("warm build", f"{warm:.1f} s", "<= 10 s"),
+            ("edit one page -> rebuilt under serve", f"{reload_s:.1f} s", "<= 3 s"),
+            ("total site size", f"{size / 2**20:.1f} MiB", ""),
+            (f"heaviest page ({transfers[0][0]})", f"{transfers[0][1] / 1024:.0f} KiB", "<= 1 MB"),
+        ]
+        if not args.skip_tests:
+            start = time.perf_counter()
+            proc = subprocess.run([sys.executable, "-m", "pytest", "-q"], cwd=ROOT, capture_output=True, text=True)
+            rows.append(("test suite (pytest)", f"{time.perf_counter() - start:.0f} s "
+                         f"({proc.stdout.strip().splitlines()[-1]})", "<= 600 s"))
+        width = max(len(r[0]) for r in rows)
+        print(f"{'measure':<{width}}  {'value':<12}  budget")
+        for name, value, budget in rows:
+            print(f"{name:<{width}}  {value:<12}  {budget}")
+        print("\npage transfers (first visit, KiB):")
+        for path, nbytes in transfers:
+            print(f"  {nbytes / 1024:7.0f}  {path}")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

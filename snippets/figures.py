@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
+from pathlib import Path
 
 from matplotlib.figure import Figure
 
@@ -15,8 +16,8 @@ from snippets.plotting import Theme, themed, to_svg
 
 FigureFn = Callable[[], Figure]
 
-# The chapters whose figures the site shows; a new chapter adds its module here.
-FIGURE_MODULES = ("snippets.losses.figures",)
+# Every chapter keeps its figures in snippets/<chapter>/figures.py; this is the one list of them.
+FIGURE_MODULES = tuple(sorted(f"snippets.{p.parent.name}.figures" for p in Path(__file__).parent.glob("*/figures.py")))
 
 _REGISTRY: dict[str, FigureFn] = {}
 

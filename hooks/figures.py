@@ -45,7 +45,8 @@ def _rendered_dir() -> Path:
     target = CACHE / _source_key()
     if (target / ".complete").exists():
         return target
-    tmp = target.with_name(target.name + ".tmp")
+    # A private folder per process: two builds rendering at once (tests, serve) do not collide.
+    tmp = target.with_name(f"{target.name}.tmp{os.getpid()}")
     shutil.rmtree(tmp, ignore_errors=True)
     log.info("Rendering figures (snippets changed) ...")
     proc = subprocess.run(
@@ -55,10 +56,13 @@ def _rendered_dir() -> Path:
     if proc.returncode != 0:
         raise PluginError(f"rendering figures failed:\n{proc.stderr[-4000:]}")
     (tmp / ".complete").write_text("ok\n")
-    shutil.rmtree(target, ignore_errors=True)
-    tmp.rename(target)
+    try:
+        tmp.rename(target)
+    except OSError:  # another build finished the same render first: its files are identical
+        shutil.rmtree(tmp, ignore_errors=True)
     # Keep only the newest few renders so the cache does not grow without bound.
-    old = sorted((p for p in CACHE.iterdir() if p.is_dir() and p != target), key=lambda p: p.stat().st_mtime)
+    old = sorted((p for p in CACHE.iterdir() if p.is_dir() and p != target and ".tmp" not in p.name),
+                 key=lambda p: p.stat().st_mtime)
     for path in old[:-3]:
         shutil.rmtree(path, ignore_errors=True)
     return target

@@ -1,7 +1,7 @@
 """Screenshots of built pages for a human look: light and dark, desktop and phone width.
 
 Usage: python scripts/screenshots.py SITE_DIR OUT_DIR [PAGE ...]   (PAGE like "losses/softmax/")
-Serves SITE_DIR on 127.0.0.1:8000 (the default site_url) while it shoots.
+Serves SITE_DIR on a free loopback port while it shoots.
 """
 
 from __future__ import annotations
@@ -27,7 +27,8 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 def main(site: Path, out: Path, pages: list[str]) -> None:
     out.mkdir(parents=True, exist_ok=True)
     handler = functools.partial(_Quiet, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 8000), handler)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         with sync_playwright() as p:
@@ -37,7 +38,7 @@ def main(site: Path, out: Path, pages: list[str]) -> None:
                     ctx = browser.new_context(viewport=viewport, color_scheme=scheme, device_scale_factor=1)
                     for page_path in pages:
                         page = ctx.new_page()
-                        page.goto(f"http://127.0.0.1:8000/{page_path}", wait_until="networkidle")
+                        page.goto(base + page_path, wait_until="networkidle")
                         page.wait_for_function("document.documentElement.dataset.mathRendered === '1'")
                         name = (page_path.strip("/").replace("/", "_") or "home") + f"-{scheme}-{device}.png"
                         page.screenshot(path=str(out / name), full_page=True)

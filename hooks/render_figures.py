@@ -9,7 +9,11 @@ import sys
 from pathlib import Path
 
 
+ROOT = Path(__file__).resolve().parent.parent
+
+
 def main(out: Path) -> None:
+    sys.path.insert(0, str(ROOT))  # this checkout's snippets/, whatever else is installed
     from snippets.figures import registry, render
 
     out.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,302 @@
+"""Figures of the chapter 基础与反向传播, each computed with the snippets the pages show."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.ticker import LogLocator, NullLocator
+
+from snippets.basics.activations import leaky_relu, leaky_relu_grad, sigmoid, sigmoid_grad, tanh, tanh_grad
+from snippets.basics.activations_modern import ZOO
+from snippets.basics.backprop import init_mlp, train_sse
+from snippets.basics.clipping import clip_grad_norm, clip_grad_value
+from snippets.basics.deep_grads import KINDS, Kind, grad_norms_per_layer
+from snippets.basics.epoch_batch import batch_sizes
+from snippets.basics.gradcheck import gradcheck_errors
+from snippets.basics.mlp import XOR_X, XOR_Y, make_xor, predict, train_classifier
+from snippets.basics.universal_approx import best_output_layer_mse, fit_1d, predict_1d, target
+from snippets.figures import figure
+from snippets.plotting import new_figure
+
+
+# 训练实验是确定性的 (固定种子); 同一进程里浅色和深色两个版本共用一次计算结果, 构建时间减半.
+@cache
+def _xor_runs() -> tuple[tuple[np.ndarray, np.ndarray], list[tuple[float, np.ndarray]]]:
+    X, y = make_xor(200, np.random.default_rng(0))
+    g = np.linspace(-2.2, 2.2, 121)
+    G = np.array(np.meshgrid(g, g)).reshape(2, -1).T  # (121 * 121, 2)
+    runs = []
+    for hidden in (0, 4):
+        params = train_classifier(X, y, hidden, seed=0)
+        runs.append((float(np.mean(predict(params, X) == y)), predict(params, G).reshape(121, 121)))
+    return (X, y), runs
+
+
+@cache
+def _uat_runs() -> list[tuple[float, np.ndarray]]:
+    x = np.linspace(-2.0, 2.0, 401)
+    runs = []
+    for hidden in (2, 8, 64):
+        params, mse = fit_1d(hidden, seed=0)
+        runs.append((mse, predict_1d(params, x)))
+    return runs
+
+
+@cache
+def _sse_runs() -> list[np.ndarray]:
+    runs = []
+    for seed in range(4):
+        params = init_mlp([2, 4, 1], np.random.default_rng(seed))
+        _, losses = train_sse(XOR_X, XOR_Y[:, None], params, ["sigmoid", "sigmoid"], lr=2.0, epochs=2000)
+        runs.append(losses)
+    return runs
+
+
+@cache
+def _grad_norm_runs(kind: Kind) -> tuple[np.ndarray, np.ndarray]:
+    runs = [grad_norms_per_layer(kind, seed) for seed in range(3)]
+    return np.array([r[0] for r in runs]), np.array([r[1] for r in runs])  # (3 seeds, 20 layers) each
+
+
+@cache
+def _power_feature_mse(activation: str) -> list[float]:
+    x = np.linspace(-2.0, 2.0, 100)
+    y = target(x)
+    widths = (1, 2, 3, 4, 8, 16, 32, 64)
+    return [float(np.mean([best_output_layer_mse(x, y, h, activation, s) for s in range(3)])) for h in widths]
+
+
+@figure("epoch-batches")
+def epoch_batches_figure() -> Figure:
+    """One epoch of n = 1050 samples cut into batches of 100, without and with drop_last."""
+    n, B = 1050, 100
+    fig, ax = new_figure("wide")
+    for row, drop_last in enumerate((False, True)):
+        sizes = batch_sizes(n, B, drop_last)
+        left = 0
+        for k, size in enumerate(sizes):
+            ax.barh(row, size, left=left, color="C1" if size < B else f"C{k % 2 * 2}", edgecolor="none", height=0.6)
+            left += size
+        if left < n:
+            ax.barh(row, n - left, left=left, color="C6", alpha=0.15, height=0.6, hatch="//")
+        ax.text(n + 15, row, f"{len(sizes)} iterations", va="center", fontsize=9)
+    ax.set_axisbelow(True)
+    ax.set_yticks([0, 1], ["drop_last=False", "drop_last=True"])
+    ax.set_xlim(0, n + 170)
+    ax.set_xlabel(f"sample position in the shuffled epoch ($n = {n}$, batch size $B = {B}$)")
+    ax.invert_yaxis()
+    return fig
+
+
+@figure("xor-decision-boundary")
+def xor_decision_boundary() -> Figure:
+    """Decision regions on noisy XOR: logistic regression vs a tanh MLP with 4 hidden units."""
+    (X, y), runs = _xor_runs()
+    g = np.linspace(-2.2, 2.2, 121)
+    fig, axes = new_figure("full", ncols=2)
+    names = ("linear (logistic regression)", "MLP, 4 tanh units")
+    for ax, (acc, regions), name in zip(axes, runs, names, strict=True):
+        ax.contourf(g, g, regions, levels=[-0.5, 0.5, 1.5], colors=["C0", "C1"], alpha=0.2)
+        for k, marker in ((0, "o"), (1, "^")):
+            ax.scatter(*X[y == k].T, s=10, color=f"C{k}", marker=marker, label=f"$y = {k}$")
+        ax.set_title(f"{name}: train accuracy {acc:.3f}", fontsize=9)
+        ax.set_xlabel("$x_1$")
+        ax.set_aspect("equal")
+    axes[0].set_ylabel("$x_2$")
+    axes[0].legend(loc="upper right", fontsize=8)
+    return fig
+
+
+@figure("uat-width")
+def uat_width() -> Figure:
+    """One-hidden-layer tanh networks with 2, 8 and 64 units fitted to sin(3x) + 0.3x."""
+    x = np.linspace(-2.0, 2.0, 401)
+    fig, axes = new_figure("full", ncols=3, sharey=True)
+    for ax, hidden, (mse, y_hat) in zip(axes, (2, 8, 64), _uat_runs(), strict=True):
+        ax.plot(x, target(x), color="C6", linestyle="--", linewidth=1.2, label="target")
+        ax.plot(x, y_hat, color="C0", label="network")
+        ax.set_title(f"$H = {hidden}$, train MSE {mse:.1e}", fontsize=9)
+        ax.set_xlabel("$x$")
+    axes[0].set_ylabel("$y$")
+    axes[0].legend(loc="lower right", fontsize=8)
+    return fig
+
+
+@figure("polynomial-activation")
+def polynomial_activation() -> Figure:
+    """Best training MSE with H random hidden units: square activation plateaus, tanh keeps improving."""
+    widths = np.array([1, 2, 3, 4, 8, 16, 32, 64])
+    fig, ax = new_figure("half")
+    for i, (act, label) in enumerate((("square", "$f(t) = t^2$"), ("tanh", r"$f(t) = \tanh t$"))):
+        ax.plot(widths, _power_feature_mse(act), color=f"C{i}", marker="o", markersize=3, label=label)
+    ax.set_xscale("log", base=2)
+    ax.set_yscale("log")
+    ax.yaxis.set_major_locator(LogLocator(base=10, numticks=7))  # 每隔几个数量级一个刻度, 标签少
+    ax.yaxis.set_minor_locator(NullLocator())
+    ax.set_xlabel("hidden units $H$")
+    ax.set_ylabel("best train MSE (mean of 3 seeds)")
+    ax.legend(loc="lower left", fontsize=8)
+    return fig
+
+
+def _zoo_panels(names: list[tuple[str, str]], title: str, ymin: float) -> Figure:
+    x = np.linspace(-4.0, 4.0, 801)
+    fig, (ax_f, ax_d) = new_figure("full", ncols=2)
+    for i, (name, label) in enumerate(names):
+        if name == "leaky_relu_0.1":  # 斜率 0.01 在图上看不出来, 画 0.1
+            f, df = leaky_relu(x, 0.1), leaky_relu_grad(x, 0.1)
+        else:
+            f, df = ZOO[name][0](x), ZOO[name][1](x)
+        # 在导数跳变处断开曲线, 避免画出并不存在的竖线
+        df = np.where(np.abs(np.gradient(df)) > 0.04, np.nan, df)
+        style = "--" if name in ("gelu_tanh", "selu") else "-"
+        ax_f.plot(x, f, color=f"C{i}", linestyle=style, linewidth=1.4, label=label)
+        ax_d.plot(x, df, color=f"C{i}", linestyle=style, linewidth=1.4)
+    ax_f.set_ylim(ymin, 4.0)
+    ax_f.set_title(f"{title}: $f(x)$", fontsize=9)
+    ax_d.set_title("$f'(x)$ (values at kinks as PyTorch)", fontsize=9)
+    for ax in (ax_f, ax_d):
+        ax.set_xlabel("$x$")
+    ax_f.legend(loc="upper left", fontsize=7.5)
+    return fig
+
+
+@figure("activations-classic")
+def activations_classic() -> Figure:
+    """Sigmoid, tanh, ReLU, leaky ReLU, ELU, SELU, softplus and their derivatives."""
+    names = [("sigmoid", "sigmoid"), ("tanh", "tanh"), ("relu", "ReLU"), ("leaky_relu_0.1", "LeakyReLU (0.1)"),
+             ("elu", r"ELU ($\alpha = 1$)"), ("selu", "SELU"), ("softplus", "softplus")]
+    return _zoo_panels(names, "classic", ymin=-2.0)
+
+
+@figure("activations-modern")
+def activations_modern() -> Figure:
+    """GELU (exact and tanh), SiLU, Mish, hard-sigmoid, hard-swish and ReLU for reference."""
+    names = [("gelu", "GELU"), ("gelu_tanh", "GELU (tanh approx.)"), ("silu", "SiLU / Swish"), ("mish", "Mish"),
+             ("hardsigmoid", "hard-sigmoid"), ("hardswish", "hard-swish"), ("relu", "ReLU")]
+    return _zoo_panels(names, "smooth and hard", ymin=-1.0)
+
+
+@figure("relu-subgradients")
+def relu_subgradients() -> Figure:
+    """ReLU with supporting lines g x through the kink: every slope g in [0, 1] is a subgradient at 0."""
+    x = np.linspace(-2.0, 2.0, 401)
+    fig, ax = new_figure("half")
+    for i, g in enumerate((0.0, 0.25, 0.5, 0.75, 1.0)):
+        ax.plot(x, g * x, color=f"C{i + 1}", linestyle=":", linewidth=1.2, label=f"$g = {g:g}$")
+    ax.plot(x, ZOO["relu"][0](x), color="C0", linewidth=2.2, label=r"$\mathrm{ReLU}(x)$")
+    ax.plot([0], [0], "o", color="C0", markersize=5)
+    ax.set_ylim(-1.0, 2.0)
+    ax.set_xlabel("$x$")
+    ax.set_title("lines $g\\,x$ below ReLU: subgradients at 0", fontsize=9)
+    ax.legend(loc="upper left", fontsize=7.5)
+    return fig
+
+
+@figure("sigmoid-saturation")
+def sigmoid_saturation() -> Figure:
+    """Sigmoid and tanh with their tangent lines at 0 (linear region) and their derivatives (saturation)."""
+    x = np.linspace(-6.0, 6.0, 601)
+    fig, (ax_f, ax_d) = new_figure("full", ncols=2)
+    ax_f.plot(x, sigmoid(x), color="C0", label=r"$\sigma(x)$")
+    ax_f.plot(x, 0.5 + x / 4, color="C0", linestyle=":", linewidth=1.2, label=r"$1/2 + x/4$")
+    ax_f.plot(x, tanh(x), color="C1", label=r"$\tanh x$")
+    ax_f.plot(x, x, color="C1", linestyle=":", linewidth=1.2, label="$x$")
+    ax_f.set_ylim(-1.3, 1.3)
+    ax_d.plot(x, sigmoid_grad(x), color="C0", label=r"$\sigma'(x) = \sigma(1 - \sigma)$")
+    ax_d.plot(x, tanh_grad(x), color="C1", label=r"$\tanh' x = 1 - \tanh^2 x$")
+    ax_d.axhline(0.25, color="C6", linestyle="--", linewidth=1.0, label="$1/4$")
+    for ax in (ax_f, ax_d):
+        # |x| > 4: sigma' < 0.018, tanh' < 0.0014: 饱和区
+        ax.axvspan(-6, -4, color="C6", alpha=0.08)
+        ax.axvspan(4, 6, color="C6", alpha=0.08)
+        ax.set_xlabel("$x$")
+        ax.legend(loc="upper left", fontsize=7.5)
+    return fig
+
+
+@figure("backprop-sse")
+def backprop_sse() -> Figure:
+    """SSE per epoch of a 2-4-1 sigmoid network on XOR trained with the hand-written backward pass."""
+    fig, ax = new_figure("half")
+    for seed, losses in enumerate(_sse_runs()):
+        ax.plot(np.arange(1, 2001), losses, color=f"C{seed}", linewidth=1.2, label=f"seed {seed}")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("epoch (= one full-batch step)")
+    ax.set_ylabel("SSE on the 4 XOR points")
+    ax.legend(loc="lower left", fontsize=7.5)
+    return fig
+
+
+@figure("grad-norms-per-layer")
+def grad_norms_figure() -> Figure:
+    """||dL/dW_l|| per layer at init and after 50 steps for three 20-layer networks, 3 seeds."""
+    labels = {"sigmoid": "sigmoid, Xavier", "relu_he": "ReLU, He", "residual": "residual sigmoid, Xavier"}
+    fig, axes = new_figure("full", ncols=2, sharey=True)
+    layers = np.arange(1, 21)
+    for i, kind in enumerate(KINDS):
+        for ax, norms in zip(axes, _grad_norm_runs(kind), strict=True):  # norms: (3 seeds, 20 layers)
+            geo_mean = np.exp(np.log(norms).mean(axis=0))  # 跨 12 个数量级, 用几何平均
+            ax.plot(layers, geo_mean, color=f"C{i}", marker="o", markersize=2.5, label=labels[kind])
+            ax.fill_between(layers, norms.min(axis=0), norms.max(axis=0), color=f"C{i}", alpha=0.2, linewidth=0)
+    axes[0].set_title("at initialisation", fontsize=9)
+    axes[1].set_title("after 50 steps (lr 0.005)", fontsize=9)
+    axes[0].set_yscale("log")
+    axes[0].yaxis.set_major_locator(LogLocator(base=10, numticks=8))
+    axes[0].yaxis.set_minor_locator(NullLocator())
+    axes[0].set_ylabel(r"$\|\partial L / \partial W_l\|_F$")
+    for ax in axes:
+        ax.set_xlabel("layer $l$ (1 = input side)")
+        ax.set_xticks([1, 5, 10, 15, 20])
+    axes[0].legend(loc="lower right", fontsize=7.5)
+    return fig
+
+
+@cache
+def _gradcheck_errors() -> np.ndarray:
+    return gradcheck_errors(10.0 ** -np.arange(1, 13), seed=0)
+
+
+@figure("gradcheck-eps")
+def gradcheck_eps() -> Figure:
+    """Max relative error of central differences vs the hand-written backward pass, against the step eps."""
+    epsilons = 10.0 ** -np.arange(1, 13)
+    errors = _gradcheck_errors()
+    fig, ax = new_figure("half")
+    ax.loglog(epsilons, errors, color="C0", marker="o", markersize=3, label="central difference")
+    ax.loglog(epsilons, epsilons**2, color="C6", linestyle=":", linewidth=1.2, label=r"$\varepsilon^2$ (truncation)")
+    rounding = r"$10^{-16}/\varepsilon$ (rounding)"
+    ax.loglog(epsilons, 1e-16 / epsilons, color="C1", linestyle=":", linewidth=1.2, label=rounding)
+    ax.set_xlabel(r"step $\varepsilon$")
+    ax.set_ylabel("max relative error vs backprop")
+    ax.set_ylim(1e-13, 1)
+    ax.yaxis.set_minor_locator(NullLocator())
+    ax.xaxis.set_minor_locator(NullLocator())
+    ax.legend(loc="upper center", fontsize=7.5)
+    return fig
+
+
+@figure("clipping-geometry")
+def clipping_geometry() -> Figure:
+    """A 2-D gradient clipped by norm (same direction, onto the circle) and by value (onto the square)."""
+    g = [np.array([3.0, 1.2])]
+    by_norm = clip_grad_norm(g, 2.0)[0][0]
+    by_value = clip_grad_value(g, 1.0)[0]
+    fig, ax = new_figure("half")
+    t = np.linspace(0, 2 * np.pi, 361)
+    ax.plot(2 * np.cos(t), 2 * np.sin(t), color="C0", linestyle=":", linewidth=1.2, label=r"$\|g\| = 2$")
+    ax.plot([-1, 1, 1, -1, -1], [-1, -1, 1, 1, -1], color="C1", linestyle=":", linewidth=1.2, label=r"$|g_i| \leq 1$")
+    arrows = ((g[0], "C6", "$g$"), (by_norm, "C0", "clip by norm 2"), (by_value, "C1", "clip by value 1"))
+    for vec, color, label in arrows:
+        ax.annotate("", xy=(vec[0], vec[1]), xytext=(0, 0), arrowprops={"arrowstyle": "->", "color": color, "lw": 1.8})
+        ax.plot([], [], color=color, label=label)
+    ax.set_xlim(-2.3, 3.3)
+    ax.set_ylim(-3.7, 2.3)
+    ax.set_aspect("equal")
+    ax.set_xlabel("$g_1$")
+    ax.set_ylabel("$g_2$")
+    ax.legend(loc="lower center", ncols=2, fontsize=7)
+    return fig

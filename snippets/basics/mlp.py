@@ -1,0 +1,124 @@
+"""Why hidden layers need a nonlinearity: XOR, and stacked linear layers collapsing into one."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from snippets.basics.activations import sigmoid
+from snippets.basics.backprop import Params, backward, forward, init_mlp
+
+
+def _check_params(params: Params) -> None:
+    if not params or any(not isinstance(W, np.ndarray) or W.ndim != 2 for W, _ in params):
+        raise ValueError("params must be a non-empty list of (W, b) with W of shape (out, in)")
+    for (W, _), (W_next, _) in zip(params[:-1], params[1:], strict=True):
+        if W_next.shape[1] != W.shape[0]:
+            raise ValueError(f"params: layer widths do not chain, {W.shape} then {W_next.shape}")
+
+
+# --8<-- [start:collapse]
+def collapse_linear(params: Params) -> tuple[np.ndarray, np.ndarray]:
+    """Multiply out a stack of linear layers (no activation) into one: W = W_L ... W_1.
+
+    Args:
+        params: [(W_l, b_l)], W_l of shape (out, in).
+
+    Returns:
+        (W, b) with W of shape (K, D) and b of shape (K,), so that the stack equals x -> W x + b.
+    """
+    _check_params(params)
+    W, b = params[0]
+    for W_l, b_l in params[1:]:
+        # W_l (W x + b) + b_l = (W_l W) x + (W_l b + b_l): 仍是仿射映射
+        W, b = W_l @ W, W_l @ b + b_l
+    return W, b
+# --8<-- [end:collapse]
+
+
+# --8<-- [start:xor_least_squares]
+XOR_X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])  # (4, 2)
+XOR_Y = np.array([0.0, 1.0, 1.0, 0.0])  # (4,)
+
+
+def best_linear_fit(X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float]:
+    """Least-squares affine model y ~ X w + b (the best any linear layer can do under MSE).
+
+    Args:
+        X: inputs (N, D); y: targets (N,).
+
+    Returns:
+        (w of shape (D,), b).
+    """
+    if X.ndim != 2 or y.shape != (X.shape[0],):
+        raise ValueError(f"y must have shape (N,) = ({X.shape[0]},) for X of shape (N, D)")
+    X1 = np.hstack([X, np.ones((X.shape[0], 1))])  # (N, D + 1), 最后一列对应 b
+    coef, *_ = np.linalg.lstsq(X1, y, rcond=None)
+    return coef[:-1], float(coef[-1])
+# --8<-- [end:xor_least_squares]
+
+
+def _check_data(n: int, rng: np.random.Generator, noise: float) -> None:
+    if isinstance(n, bool) or not isinstance(n, int) or n < 4:
+        raise ValueError(f"n must be an int >= 4, got {n!r}")
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(f"rng must be a numpy Generator, got {type(rng).__name__}")
+    if not noise >= 0:
+        raise ValueError(f"noise must be >= 0, got {noise!r}")
+
+
+def make_xor(n: int, rng: np.random.Generator, noise: float = 0.35) -> tuple[np.ndarray, np.ndarray]:
+    """Noisy XOR: n points around the corners (+-1, +-1); label 1 when the two signs differ.
+
+    Args:
+        n: number of points (n // 4 per corner, the rest at random corners).
+        rng: source of randomness.
+        noise: standard deviation of the Gaussian noise around each corner.
+
+    Returns:
+        X of shape (n, 2), labels y of shape (n,) with entries 0.0 or 1.0.
+    """
+    _check_data(n, rng, noise)
+    corners = np.array([[-1.0, -1.0], [-1.0, 1.0], [1.0, -1.0], [1.0, 1.0]])
+    k = np.concatenate([np.repeat(np.arange(4), n // 4), rng.integers(0, 4, n % 4)])
+    X = corners[k] + noise * rng.standard_normal((n, 2))
+    y = (k == 1) | (k == 2)  # 两个坐标异号
+    return X, y.astype(float)
+
+
+# --8<-- [start:train_classifier]
+def train_classifier(
+    X: np.ndarray, y: np.ndarray, hidden: int, seed: int, lr: float = 0.5, steps: int = 2000
+) -> Params:
+    """Binary classifier trained by full-batch gradient descent on mean BCE with logits.
+
+    Args:
+        X: inputs (N, 2); y: labels 0/1, shape (N,).
+        hidden: hidden width; 0 gives a linear model (logistic regression).
+        seed: seed of the initial weights.
+        lr: learning rate; steps: gradient steps.
+
+    Returns:
+        trained [(W, b)]; the last layer outputs one logit per point.
+    """
+    if isinstance(hidden, bool) or not isinstance(hidden, int) or hidden < 0:
+        raise ValueError(f"hidden must be an int >= 0, got {hidden!r}")
+    if not isinstance(X, np.ndarray) or X.ndim != 2 or y.shape != (X.shape[0],):
+        raise ValueError("X must be (N, D) and y must have shape (N,)")
+    sizes = [X.shape[1], 1] if hidden == 0 else [X.shape[1], hidden, 1]
+    acts = ["identity"] if hidden == 0 else ["tanh", "identity"]
+    params = init_mlp(sizes, np.random.default_rng(seed))
+    for _ in range(steps):
+        z, cache = forward(params, X, acts)  # (N, 1) logits
+        dz = (sigmoid(z) - y[:, None]) / len(y)  # 平均 BCE 对 logit 的梯度 (p - y) / N
+        grads = backward(params, cache, dz, acts)
+        params = [(W - lr * dW, b - lr * db) for (W, b), (dW, db) in zip(params, grads, strict=True)]
+    return params
+# --8<-- [end:train_classifier]
+
+
+def predict(params: Params, X: np.ndarray) -> np.ndarray:
+    """Class 1 where the logit is > 0. Args: trained params, X (N, 2). Returns: (N,) of 0.0 / 1.0."""
+    _check_params(params)
+    acts = ["identity"] if len(params) == 1 else ["tanh"] * (len(params) - 1) + ["identity"]
+    z, _ = forward(params, X, acts)
+    return (z[:, 0] > 0).astype(float)

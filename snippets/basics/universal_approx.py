@@ -1,0 +1,112 @@
+"""Universal approximation in practice: fitting a 1-D function with H hidden units, and why polynomials fail."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from snippets.basics.backprop import Params, backward, forward, init_mlp
+
+
+def target(x: np.ndarray) -> np.ndarray:
+    """The function every fit on the page tries to approximate: sin(3x) + 0.3 x on [-2, 2]."""
+    if not isinstance(x, np.ndarray) or not np.issubdtype(x.dtype, np.floating):
+        raise TypeError("x must be a floating numpy array")
+    return np.sin(3 * x) + 0.3 * x
+
+
+def _check_fit(hidden: int, steps: int, lr: float) -> None:
+    if isinstance(hidden, bool) or not isinstance(hidden, int) or hidden < 1:
+        raise ValueError(f"hidden must be an int >= 1, got {hidden!r}")
+    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
+        raise ValueError(f"steps must be an int >= 1, got {steps!r}")
+    if not (isinstance(lr, float) and lr > 0):
+        raise ValueError(f"lr must be a positive float, got {lr!r}")
+
+
+# --8<-- [start:fit_1d]
+def adam_update(
+    p: np.ndarray, g: np.ndarray, m: np.ndarray, v: np.ndarray, t: int, lr: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One Adam step (Kingma & Ba, 2015) with PyTorch's defaults betas = (0.9, 0.999), eps = 1e-8.
+
+    Args:
+        p: a parameter array; g: its gradient; m, v: the first and second moment estimates (all one shape).
+        t: the step number, starting at 1 (for bias correction); lr: the learning rate.
+
+    Returns:
+        the updated parameter, m and v.
+    """
+    if not (p.shape == g.shape == m.shape == v.shape):
+        raise ValueError(f"p, g, m, v must have one shape, got {p.shape}, {g.shape}, {m.shape}, {v.shape}")
+    if isinstance(t, bool) or not isinstance(t, int) or t < 1:
+        raise ValueError(f"t must be an int >= 1, got {t!r}")
+    beta1, beta2, eps = 0.9, 0.999, 1e-8
+    m = beta1 * m + (1 - beta1) * g
+    v = beta2 * v + (1 - beta2) * g**2
+    return p - lr * (m / (1 - beta1**t)) / (np.sqrt(v / (1 - beta2**t)) + eps), m, v
+
+
+def fit_1d(hidden: int, seed: int, steps: int = 2000, lr: float = 0.03, n: int = 100) -> tuple[Params, float]:
+    """Train x -> W_2 tanh(W_1 x + b_1) + b_2 on ``target`` with full-batch Adam on the MSE.
+
+    Args:
+        hidden: number of hidden units H.
+        seed: seed of the initial weights.
+        steps: Adam steps; lr: Adam's learning rate; n: grid points on [-2, 2].
+
+    Returns:
+        the trained parameters and the final training MSE.
+    """
+    _check_fit(hidden, steps, lr)
+    x = np.linspace(-2.0, 2.0, n)[:, None]  # (n, 1)
+    y = target(x)
+    acts = ["tanh", "identity"]
+    params = init_mlp([1, hidden, 1], np.random.default_rng(seed))
+    m = [np.zeros_like(p) for pair in params for p in pair]
+    v = [np.zeros_like(p) for pair in params for p in pair]
+    for t in range(1, steps + 1):
+        y_hat, cache = forward(params, x, acts)
+        grads = backward(params, cache, 2 * (y_hat - y) / n, acts)  # MSE 的梯度
+        flat = [p for pair in params for p in pair]
+        for i, g in enumerate(g for pair in grads for g in pair):
+            flat[i], m[i], v[i] = adam_update(flat[i], g, m[i], v[i], t, lr)
+        params = [(flat[2 * k], flat[2 * k + 1]) for k in range(len(params))]
+    y_hat, _ = forward(params, x, acts)
+    return params, float(np.mean((y_hat - y) ** 2))
+# --8<-- [end:fit_1d]
+
+
+def predict_1d(params: Params, x: np.ndarray) -> np.ndarray:
+    """Evaluate a network from ``fit_1d``. Args: params, x of shape (n,). Returns: (n,)."""
+    if not isinstance(x, np.ndarray) or x.ndim != 1:
+        raise ValueError("x must be a 1-D array")
+    y_hat, _ = forward(params, x[:, None], ["tanh", "identity"])
+    return y_hat[:, 0]
+
+
+# --8<-- [start:power_features]
+def best_output_layer_mse(x: np.ndarray, y: np.ndarray, hidden: int, activation: str, seed: int) -> float:
+    """Random hidden layer, then the least-squares output layer: the best fit given those hidden weights.
+
+    Args:
+        x: inputs (n,); y: targets (n,).
+        hidden: number of hidden units H.
+        activation: "square" (t^2, a polynomial) or "tanh".
+        seed: seed of the hidden weights w, c ~ N(0, 1).
+
+    Returns:
+        the training MSE of sum_j a_j f(w_j x + c_j) + a_0 with the best a.
+    """
+    if activation not in ("square", "tanh"):
+        raise ValueError(f"activation must be 'square' or 'tanh', got {activation!r}")
+    if x.ndim != 1 or y.shape != x.shape:
+        raise ValueError("x and y must be 1-D arrays of the same length")
+    rng = np.random.default_rng(seed)
+    w, c = rng.standard_normal(hidden), rng.standard_normal(hidden)
+    pre = np.outer(x, w) + c  # (n, H)
+    # (w x + c)^2 = w^2 x^2 + 2wc x + c^2: 每个隐藏单元都落在 span{1, x, x^2} 里, 再宽也一样
+    H = pre**2 if activation == "square" else np.tanh(pre)
+    H1 = np.hstack([H, np.ones((len(x), 1))])  # (n, H + 1)
+    a, *_ = np.linalg.lstsq(H1, y, rcond=None)
+    return float(np.mean((H1 @ a - y) ** 2))
+# --8<-- [end:power_features]

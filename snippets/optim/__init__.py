@@ -1,0 +1,1 @@
+"""Chapter 优化与训练: optimizers, EMA, learning-rate schedules, batch size, initialization."""

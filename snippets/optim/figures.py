@@ -1,0 +1,269 @@
+"""Figures of the chapter 优化与训练, each computed with the snippets the pages show."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from snippets.figures import figure
+from snippets.optim.adaptive import Adagrad, Adam, AdamW, RMSprop
+from snippets.optim.batch_size import train_mlp
+from snippets.optim.ema import ema, ema_weights
+from snippets.optim.initialization import Activation, gain, kaiming_std, preactivation_stds, xavier_std
+from snippets.optim.layer_speed import Act, layer_speed
+from snippets.optim.quadratic import Optimizer, bowl, trajectory
+from snippets.optim.reddi import average_regret, online_adam
+from snippets.optim.schedules import cosine_lr, step_lr, warmup_cosine_lr
+from snippets.optim.sgd import SGD, MomentumLrInside
+from snippets.plotting import new_figure
+
+# 轨迹图用的优化器和学习率 (页面上的代码块打印同一组设置)
+TRAJECTORY_SETUPS: tuple[tuple[str, str, Callable[[], Optimizer]], ...] = (
+    ("SGD", r"$\eta = 0.95$", lambda: SGD(0.95)),
+    ("Momentum", r"$\eta = 0.1,\ \mu = 0.9$", lambda: SGD(0.1, momentum=0.9)),
+    ("AdaGrad", r"$\eta = 1.5$", lambda: Adagrad(1.5)),
+    ("RMSprop", r"$\eta = 0.1,\ \alpha = 0.99$", lambda: RMSprop(0.1)),
+    ("Adam", r"$\eta = 0.3$", lambda: Adam(0.3)),
+)
+BATCH_SIZES = (1, 4, 8, 16, 32, 64, 128, 256, 400)
+
+
+# 每张图在浅色和深色主题下各渲染一次; 实验只依赖可哈希的参数, 用 functools.cache 在进程内记住结果,
+# 深色版直接复用浅色版的那次运行 (数值完全相同)。返回只读数组, 调用方不能改动缓存。
+def _frozen(a: np.ndarray) -> np.ndarray:
+    a = np.array(a, dtype=float)
+    a.setflags(write=False)
+    return a
+
+
+@functools.cache
+def _trajectory_path(index: int) -> np.ndarray:
+    """Path of TRAJECTORY_SETUPS[index] on the bowl, shape (31, 2), read-only."""
+    return _frozen(trajectory(TRAJECTORY_SETUPS[index][2]()))
+
+
+@functools.cache
+def _batch_accuracy(batch_size: int, lr: float) -> np.ndarray:
+    """Test accuracy of the 10 seeds, shape (10,), read-only."""
+    return _frozen(train_mlp(batch_size, lr, 5, tuple(range(10))).accuracy)
+
+
+@functools.cache
+def _online_iterates(amsgrad: bool) -> np.ndarray:
+    """Reddi et al.'s problem, C = 3, 3000 rounds, shape (3000,), read-only."""
+    return _frozen(online_adam(3.0, 3000, amsgrad=amsgrad))
+
+
+@functools.cache
+def _preactivation_stds(std: float, act: Activation) -> np.ndarray:
+    """std of z^(l) for the 20 layers, read-only."""
+    return _frozen(preactivation_stds(std, act))
+
+
+@functools.cache
+def _layer_rel_change(act: Act, norm: bool) -> np.ndarray:
+    """LayerSpeed.rel_change of the seed-0 run, shape (201, 6), read-only."""
+    return _frozen(layer_speed(act, norm).rel_change)
+
+
+@figure("optimizer-trajectories")
+def optimizer_trajectories() -> Figure:
+    """Five optimizers on f(x, y) = x^2/20 + y^2 from (-7, 2), 30 steps each, and f per step."""
+    fig, axes = new_figure("square", ncols=2, nrows=3, sharex=False)
+    xs, ys = np.meshgrid(np.linspace(-8, 8, 81), np.linspace(-3, 3, 31))
+    F = bowl(np.stack([xs, ys], axis=-1))
+    ax_f = axes.flat[5]
+    for i, (name, label, _make) in enumerate(TRAJECTORY_SETUPS):
+        path = _trajectory_path(i)
+        ax = axes.flat[i]
+        ax.contour(xs, ys, F, levels=[0.25, 1, 2.5, 5, 9], colors="C6", linewidths=0.4, alpha=0.5)
+        ax.plot(path[:, 0], path[:, 1], "o-", color=f"C{i}", markersize=2.5, linewidth=1.0)
+        ax.plot(0, 0, "+", color="C6", markersize=8)
+        ax.set_title(f"{name}, {label}", fontsize=8.5)
+        ax.set_xlim(-8, 8)
+        ax.set_ylim(-3, 3)
+        ax.tick_params(labelsize=7)
+        ax_f.plot(bowl(path), color=f"C{i}", label=name, linewidth=1.2)
+    ax_f.set_yscale("log")
+    ax_f.set_xlabel("step", fontsize=8)
+    ax_f.set_ylabel(r"$f(x_t, y_t)$", fontsize=8)
+    ax_f.tick_params(labelsize=7)
+    ax_f.legend(fontsize=6.5, ncols=2, loc="lower left")
+    return fig
+
+
+@figure("ema-weights")
+def ema_figure() -> Figure:
+    """Left: a noisy series and its EMA (beta = 0.9) with and without bias correction. Right: weights."""
+    rng = np.random.default_rng(0)
+    t = np.arange(1, 61)
+    x = 5 + np.sin(t / 8) + 0.5 * rng.standard_normal(t.size)
+    fig, (ax, ax_w) = new_figure("wide", ncols=2)
+    ax.plot(t, x, ".", color="C6", markersize=3, label=r"$x_t$")
+    ax.plot(t, ema(x, 0.9), color="C1", label=r"$s_t$ ($\beta = 0.9$)")
+    ax.plot(t, ema(x, 0.9, bias_correction=True), color="C0", label=r"$s_t / (1 - \beta^t)$")
+    ax.set_xlabel(r"$t$")
+    ax.legend(fontsize=7.5, loc="lower right")
+    for i, beta in enumerate((0.5, 0.9, 0.98)):
+        w = ema_weights(beta, 120)
+        ax_w.plot(np.arange(120), w, color=f"C{i}", label=rf"$\beta = {beta}$, $1/(1-\beta) = {1 / (1 - beta):.0f}$")
+        ax_w.axvline(1 / (1 - beta), color=f"C{i}", linestyle=":", linewidth=1)
+    ax_w.set_yscale("log")
+    ax_w.set_ylim(1e-4, 1)
+    ax_w.set_xlabel(r"age $k$ of $x_{t-k}$")
+    ax_w.set_ylabel(r"weight $(1-\beta)\beta^k$")
+    ax_w.legend(fontsize=7, loc="upper right")
+    return fig
+
+
+@figure("adam-nonconvergence")
+def adam_nonconvergence() -> Figure:
+    """Reddi et al.'s online problem, C = 3: iterates and average regret of Adam vs AMSGrad."""
+    T = 3000
+    fig, (ax_x, ax_r) = new_figure("wide", ncols=2)
+    for i, (name, ams) in enumerate((("Adam", False), ("AMSGrad", True))):
+        xs = _online_iterates(ams)
+        ax_x.plot(np.arange(1, T + 1), xs, color=f"C{i}", label=name, linewidth=1)
+        ax_r.plot(np.arange(1, T + 1), average_regret(xs, 3.0), color=f"C{i}", label=name)
+    ax_x.axhline(-1, color="C6", linestyle=":", linewidth=1)
+    ax_x.set_xscale("log")
+    ax_x.set_xlabel(r"round $t$")
+    ax_x.set_ylabel(r"$x_t$  (optimum $x^* = -1$)")
+    ax_x.legend(loc="center right")
+    ax_r.set_xscale("log")
+    ax_r.set_xlabel(r"round $T$")
+    ax_r.set_ylabel(r"average regret $R_T / T$")
+    ax_r.legend(loc="upper right")
+    fig.suptitle(r"$C = 3$, $\beta_1 = 0$, $\beta_2 = 1/(1 + C^2)$, $\alpha_t = 0.5/\sqrt{t}$", fontsize=9)
+    return fig
+
+
+@figure("lr-schedules")
+def lr_schedules() -> Figure:
+    """Left: f per step of gradient descent on the bowl for four learning rates. Right: schedules."""
+    fig, (ax, ax_s) = new_figure("wide", ncols=2)
+    for i, lr in enumerate((0.05, 0.5, 0.95, 1.02)):
+        ax.plot(bowl(trajectory(SGD(lr), steps=60)), color=f"C{i}", label=rf"$\eta = {lr}$")
+    ax.set_yscale("log")
+    ax.set_xlabel("step")
+    ax.set_ylabel(r"$f(x_t, y_t)$")
+    ax.legend(fontsize=7.5, ncols=2, loc="lower left")
+    T = 100
+    t = list(range(T + 1))
+    ax_s.plot(t, [step_lr(k, 0.1, 30) for k in t], color="C0", label="StepLR(30, 0.1)")
+    ax_s.plot(t, [cosine_lr(k, 0.1, T) for k in t], color="C1", label=rf"cosine, $T_{{max}} = {T}$")
+    ax_s.plot(t, [warmup_cosine_lr(k, 0.1, 10, T) for k in t], color="C2", label="warm-up 10 + cosine")
+    ax_s.set_xlabel("epoch")
+    ax_s.set_ylabel(r"$\eta_t$")
+    ax_s.legend(fontsize=7.5, loc="upper right")
+    return fig
+
+
+@figure("batch-size-accuracy")
+def batch_size_accuracy() -> Figure:
+    """Test accuracy vs batch size, fixed lr vs lr = 0.01 B, 5 epochs, mean +- std over 10 seeds."""
+    fig, (ax, ax_u) = new_figure("wide", ncols=2)
+    for i, (label, lr_of) in enumerate(((r"fixed $\eta = 0.01$", lambda B: 0.01),
+                                        (r"scaled $\eta = 0.01\,B$", lambda B: 0.01 * B))):
+        # B = 1 时两种学习率相同 (0.01 * 1 == 0.01), 缓存让缩放的那条线直接复用固定学习率的结果
+        acc = np.array([_batch_accuracy(B, lr_of(B)) for B in BATCH_SIZES])  # (len(B), seeds)
+        m, s = acc.mean(axis=1), acc.std(axis=1)
+        ax.plot(BATCH_SIZES, m, "o-", color=f"C{i}", label=label, markersize=3)
+        ax.fill_between(BATCH_SIZES, m - s, m + s, color=f"C{i}", alpha=0.2, linewidth=0)
+    updates = [5 * -(-400 // B) for B in BATCH_SIZES]
+    ax.axhline(0.9584, color="C6", linestyle=":", linewidth=1, label="Bayes 0.958")
+    ax.set_xscale("log", base=2)
+    ax.set_xlabel(r"batch size $B$")
+    ax.set_ylabel("test accuracy (100 samples)")
+    ax.set_ylim(0.3, 1.0)
+    ax.legend(fontsize=7.5, loc="lower left")
+    ax_u.plot(BATCH_SIZES, updates, "o-", color="C2", markersize=3)
+    ax_u.set_xscale("log", base=2)
+    ax_u.set_yscale("log")
+    ax_u.set_xlabel(r"batch size $B$")
+    ax_u.set_ylabel("parameter updates in 5 epochs")
+    return fig
+
+
+@figure("init-activation-stats")
+def init_activation_stats() -> Figure:
+    """std of the pre-activations per layer of a 20-layer, width-128 net for several inits."""
+    n = 128
+    fig, (ax_t, ax_r) = new_figure("wide", ncols=2)
+    setups: dict[Any, tuple[Activation, list[tuple[float, str]]]] = {
+        ax_t: ("tanh", [(0.01, r"$\sigma_w = 0.01$"), (1.0, r"$\sigma_w = 1$"),
+                        (xavier_std(n, n), "Xavier, gain 1"), (xavier_std(n, n, gain("tanh")), "Xavier, gain 5/3")]),
+        ax_r: ("relu", [(0.01, r"$\sigma_w = 0.01$"), (0.1, r"$\sigma_w = 0.1$"),
+                        (xavier_std(n, n), "Xavier, gain 1"), (kaiming_std(n, n), "He (Kaiming)")]),
+    }
+    layers = np.arange(1, 21)
+    for ax, (act, runs) in setups.items():
+        for i, (std, label) in enumerate(runs):
+            ax.plot(layers, _preactivation_stds(std, act), "o-", color=f"C{i}", label=label, markersize=2.5)
+        ax.set_yscale("log")
+        ax.set_ylim(1e-6, 1e4)
+        ax.set_xlabel("layer")
+        ax.set_title(act, fontsize=9)
+        ax.legend(fontsize=7, ncols=2, loc="upper right")
+    ax_t.set_ylabel(r"std of $z^{(l)}$")
+    return fig
+
+
+@figure("layer-speed")
+def layer_speed_figure() -> Figure:
+    """Relative weight change per layer over 200 GD steps: sigmoid, ReLU, ReLU with normalization."""
+    fig, axes = new_figure("full", ncols=3, sharey=True)
+    variants: tuple[tuple[Act, bool], ...] = (("sigmoid", False), ("relu", False), ("relu", True))
+    for ax, (act, norm) in zip(axes.flat, variants, strict=True):
+        rel = _layer_rel_change(act, norm)
+        steps = np.arange(1, rel.shape[0])
+        for layer in range(rel.shape[1]):
+            ax.plot(steps, rel[1:, layer], color=f"C{layer}", label=f"$W_{layer + 1}$", linewidth=1.3)
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_title(f"{act}{' + norm' if norm else ''}", fontsize=9)
+        ax.set_xlabel("step")
+    axes[0].set_ylabel(r"$\|W_l(t) - W_l(0)\| / \|W_l(0)\|$")
+    axes[2].legend(fontsize=7, ncols=2, loc="lower right")
+    return fig
+
+
+@figure("momentum-forms-and-decay")
+def momentum_forms_and_decay() -> Figure:
+    """Left: |step| of the two momentum forms when lr drops 10x. Right: one-step decay of Adam+L2 vs AdamW."""
+    fig, (ax, ax_d) = new_figure("wide", ncols=2)
+    forms: tuple[tuple[str, SGD | MomentumLrInside], ...] = (
+        ("PyTorch: $b = \\mu b + g$", SGD(0.1, momentum=0.9)),
+        ("lr inside: $v = \\mu v - \\eta g$", MomentumLrInside(0.1, 0.9)),
+    )
+    for i, (name, opt) in enumerate(forms):
+        theta, steps = np.array([0.0]), []
+        for t in range(60):
+            if t == 30:
+                opt.lr = 0.01
+            new = opt.step(theta, np.array([1.0]))  # 梯度恒为 1
+            steps.append(abs(float(new[0] - theta[0])))
+            theta = new
+        ax.plot(np.arange(1, 61), steps, color=f"C{i}", label=name, linestyle="-" if i == 0 else "--")
+    ax.axvline(30.5, color="C6", linestyle=":", linewidth=1)
+    ax.set_yscale("log")
+    ax.set_xlabel(r"step ($\eta$: 0.1 $\to$ 0.01 after step 30)")
+    ax.set_ylabel(r"$|\theta_t - \theta_{t-1}|$")
+    ax.legend(fontsize=7.5, loc="lower left")
+    thetas = np.logspace(-2, 2, 41)
+    l2 = np.array([Adam(0.1, weight_decay=0.5).step(np.array([th]), np.zeros(1))[0] for th in thetas])
+    w = np.array([AdamW(0.1, weight_decay=0.5).step(np.array([th]), np.zeros(1))[0] for th in thetas])
+    ax_d.plot(thetas, l2 / thetas, color="C0", label="Adam + L2")
+    ax_d.plot(thetas, w / thetas, color="C1", label="AdamW")
+    ax_d.axhline(0, color="C6", linewidth=0.8)
+    ax_d.set_xscale("log")
+    ax_d.set_ylim(-2, 1.2)
+    ax_d.set_xlabel(r"$\theta_0$  (gradient of the loss $= 0$)")
+    ax_d.set_ylabel(r"$\theta_1 / \theta_0$")
+    ax_d.set_title(r"$\eta = 0.1,\ \lambda = 0.5$", fontsize=9)
+    ax_d.legend(fontsize=7.5, loc="lower right")
+    return fig

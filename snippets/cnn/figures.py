@@ -1,0 +1,123 @@
+"""Figures of the chapter 卷积神经网络, each computed with the snippets the pages show."""
+
+from __future__ import annotations
+
+import matplotlib.cbook as cbook
+import matplotlib.image as mpimg
+import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
+
+from snippets.cnn.conv import conv2d, convolve1d, correlate1d
+from snippets.cnn.output_size import conv_output_size
+from snippets.cnn.pooling_shift import shift_change
+from snippets.cnn.receptive_field import Layer, input_gradient_of_center_unit, receptive_field
+from snippets.cnn.sobel import rgb_to_gray, sobel
+from snippets.cnn.transposed_conv import conv_transpose2d, upsample_nearest
+from snippets.figures import figure
+from snippets.plotting import new_figure
+
+
+def grace_hopper_gray() -> np.ndarray:
+    """Matplotlib's bundled sample photograph (600 x 512) in gray, values in [0, 1]."""
+    path = cbook.get_sample_data("grace_hopper.jpg", asfileobj=False)
+    return rgb_to_gray(mpimg.imread(path).astype(float) / 255.0)
+
+
+@figure("conv-vs-correlation")
+def conv_vs_correlation() -> Figure:
+    """A unit impulse through correlate1d and convolve1d with an asymmetric kernel."""
+    x = np.zeros(11)
+    x[5] = 1.0
+    w = np.array([1.0, 2.0, 3.0])
+    fig, axes = new_figure("wide", ncols=3, sharey=True)
+    panels = [(x, r"input $x$ (impulse at 5)"), (correlate1d(x, w), r"cross-correlation $x \star w$"),
+              (convolve1d(x, w), r"convolution $x * w$")]
+    for i, (ax, (y, title)) in enumerate(zip(axes, panels, strict=True)):
+        ax.stem(np.arange(len(y)), y, linefmt=f"C{i}-", markerfmt=f"C{i}o", basefmt=" ")
+        ax.set_title(title, fontsize=9.5)
+        ax.set_xlabel("index")
+    axes[0].set_ylabel(r"value   ($w = [1, 2, 3]$)")
+    return fig
+
+
+@figure("receptive-field-gradient")
+def receptive_field_gradient() -> Figure:
+    """|dy_center/dx| for three stacks, with the formula's receptive field drawn as a box."""
+    stacks = {
+        r"3 $\times$ conv3, $s = 1$": [Layer(3)] * 3,
+        r"conv3 $s{=}2$, conv3 $s{=}2$, conv3": [Layer(3, 2), Layer(3, 2), Layer(3)],
+        r"conv3 with $d = 1, 2, 4$": [Layer(3, 1, 0, 1), Layer(3, 1, 0, 2), Layer(3, 1, 0, 4)],
+    }
+    size = 25
+    fig, axes = new_figure("wide", ncols=3)
+    for ax, (title, layers) in zip(axes, stacks.items(), strict=True):
+        g = input_gradient_of_center_unit(layers, size)
+        ax.imshow(g, cmap="viridis", interpolation="nearest")
+        rf = receptive_field(layers)[-1]
+        n_out = size
+        for L in layers:
+            n_out = conv_output_size(n_out, L.kernel_size, L.stride, L.padding, L.dilation)
+        r, c = rf.r, rf.start + (n_out // 2) * rf.j  # 中心单元的感受野中心 (输入坐标)
+        ax.add_patch(Rectangle((c - r / 2, c - r / 2), r, r, fill=False, edgecolor="C1", linewidth=1.5))
+        ax.set_title(f"{title}\n$r = {r}$", fontsize=8.5)
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.grid(False)
+    return fig
+
+
+@figure("pooling-shift")
+def pooling_shift() -> Figure:
+    """Relative change of the pooled map against a circular shift of the input."""
+    shifts = np.arange(9)
+    fig, ax = new_figure("half")
+    runs = [("none", 1, "no pooling"), ("max", 2, "max pool 2"), ("avg", 2, "avg pool 2"),
+            ("max", 4, "max pool 4"), ("avg", 4, "avg pool 4")]
+    for i, (kind, k, label) in enumerate(runs):
+        ax.plot(shifts, shift_change(kind, k, shifts), marker="o", markersize=3, color=f"C{i}",
+                linestyle="--" if kind == "avg" else "-", label=label)
+    ax.set_xlabel("shift $t$ (pixels)")
+    ax.set_ylabel(r"$\|P(x_t) - P(x)\| / \|P(x)\|$")
+    ax.set_title("200 sparse 16x16 maps, seed 0", fontsize=9)
+    ax.legend(fontsize=7.5, loc="lower right")
+    return fig
+
+
+@figure("sobel-grace-hopper")
+def sobel_grace_hopper() -> Figure:
+    """A photograph, |Gx|, |Gy| and the gradient magnitude computed with the chapter's conv2d."""
+    gray = grace_hopper_gray()
+    Gx, Gy, mag, _ = sobel(gray)
+    fig, axes = new_figure("wide", ncols=4)
+    vmax = float(np.percentile(mag, 97))  # 同一个色阶: 三张梯度图可以直接比较
+    panels = [(gray, "gray image", 1.0), (np.abs(Gx), r"$|G_x|$", vmax), (np.abs(Gy), r"$|G_y|$", vmax),
+              (mag, r"$\sqrt{G_x^2 + G_y^2}$", vmax)]
+    for ax, (img, title, top) in zip(axes, panels, strict=True):
+        ax.imshow(img, cmap="gray", vmin=0.0, vmax=top)
+        ax.set_title(title, fontsize=9.5)
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.grid(False)
+    return fig
+
+
+@figure("checkerboard")
+def checkerboard() -> Figure:
+    """Constant input through transposed convs (k=3 and k=4, s=2) and through nearest-upsample + conv."""
+    X = np.ones((1, 1, 6, 6))
+    panels = [
+        (conv_transpose2d(X, np.ones((1, 1, 3, 3)), stride=2, padding=1, output_padding=1)[0, 0],
+         r"ConvTranspose $k{=}3, s{=}2$"),
+        (conv_transpose2d(X, np.ones((1, 1, 4, 4)), stride=2, padding=1)[0, 0], r"ConvTranspose $k{=}4, s{=}2$"),
+        (conv2d(upsample_nearest(X, 2), np.ones((1, 1, 3, 3)), padding=1)[0, 0], r"nearest $\times 2$ + conv3"),
+    ]
+    fig, axes = new_figure("wide", ncols=3)
+    for ax, (Y, title) in zip(axes, panels, strict=True):
+        im = ax.imshow(Y, cmap="viridis", vmin=0, vmax=9, interpolation="nearest")
+        ax.set_title(f"{title}\nvalues {sorted({int(v) for v in np.unique(Y)})}", fontsize=8)
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.grid(False)
+    fig.colorbar(im, ax=list(axes), shrink=0.8)
+    return fig

@@ -1,0 +1,50 @@
+"""How much does pooling damp the effect of shifting the input? A small, seeded measurement."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from snippets.cnn._checks import check_int
+from snippets.cnn.pooling import avg_pool2d, max_pool2d
+
+
+# --8<-- [start:shift]
+def shift_change(kind: str, kernel_size: int, shifts: np.ndarray, n: int = 200, size: int = 16,
+                 density: float = 0.05, seed: int = 0) -> np.ndarray:
+    """Mean relative change ||P(shift_t x) - P(x)|| / ||P(x)|| for sparse non-negative maps x.
+
+    The maps imitate ReLU feature maps: each pixel is U(0, 1) with probability ``density``, else 0.
+    Shifts are circular along the width, so nothing leaves the map.
+
+    Args:
+        kind: "max", "avg" or "none" (no pooling, the map itself).
+        kernel_size: pooling window = stride.
+        shifts: integer shifts t, shape (T,).
+        n: number of random maps.
+        size: side of each map (a multiple of kernel_size).
+        density: fraction of non-zero pixels.
+        seed: seed of the maps.
+
+    Returns:
+        Mean relative change for each shift, shape (T,).
+    """
+    if kind not in ("max", "avg", "none"):
+        raise ValueError(f"kind must be 'max', 'avg' or 'none', got {kind!r}")
+    k, n, size = check_int(kernel_size, "kernel_size", 1), check_int(n, "n", 1), check_int(size, "size", 1)
+    rng = np.random.default_rng(seed)
+    X = rng.uniform(size=(n, 1, size, size)) * (rng.uniform(size=(n, 1, size, size)) < density)
+
+    def pool(A: np.ndarray) -> np.ndarray:
+        if kind == "max":
+            return max_pool2d(A, k)[0]
+        return avg_pool2d(A, k) if kind == "avg" else A
+
+    P = pool(X)
+    norms = np.linalg.norm(P.reshape(n, -1), axis=1)
+    keep = norms > 0  # 全零的图没有定义相对变化
+    out = []
+    for t in np.asarray(shifts, dtype=int):
+        diff = np.linalg.norm((pool(np.roll(X, t, axis=3)) - P).reshape(n, -1), axis=1)
+        out.append(float(np.mean(diff[keep] / norms[keep])))
+    return np.array(out)
+# --8<-- [end:shift]

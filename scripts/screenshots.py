@@ -40,6 +40,11 @@ def main(site: Path, out: Path, pages: list[str]) -> None:
                         page = ctx.new_page()
                         page.goto(base + page_path, wait_until="networkidle")
                         page.wait_for_function("document.documentElement.dataset.mathRendered === '1'")
+                        # A full-page shot does not scroll, so lazy images would stay blank.
+                        page.evaluate("""() => Promise.all([...document.images].map(img => {
+                            img.loading = "eager";
+                            return img.complete ? null : new Promise(r => { img.onload = img.onerror = r; });
+                        }))""")
                         name = (page_path.strip("/").replace("/", "_") or "home") + f"-{scheme}-{device}.png"
                         page.screenshot(path=str(out / name), full_page=True)
                         page.close()

@@ -1,8 +1,12 @@
 """Offer each notebook page (a jupytext percent-format `.py` under docs/notebooks/) as `.ipynb`.
 
 mkdocs-jupyter executes and renders the `.py`; this hook adds `notebooks/<name>.ipynb`, converted
-by jupytext without outputs, so a reader downloads a notebook and runs it locally. Cell ids, which
-jupytext and nbconvert draw at random, are numbered instead so that two builds are byte-identical.
+by jupytext without outputs, so a reader downloads a notebook and runs it locally.
+
+Two builds must be byte-identical, so this hook also removes two sources of chance: cell ids, which
+jupytext and nbconvert draw at random, are numbered; and a cell's printed output, which the kernel
+sends in as many pieces as its flush timer happened to cut it into, is merged into one piece after
+execution (nbconvert merges streams only before executing).
 """
 
 from __future__ import annotations
@@ -13,8 +17,22 @@ from pathlib import Path
 
 import jupytext
 from mkdocs.structure.files import File, Files
+from nbconvert.preprocessors import CoalesceStreamsPreprocessor, ExecutePreprocessor
 
 DOCS_NOTEBOOKS = "notebooks/"
+
+
+# The original method, kept on the class so that a config reload (mkdocs serve) does not wrap twice.
+_EXECUTE = ExecutePreprocessor.__dict__.get("_dlh_execute", ExecutePreprocessor.preprocess)
+
+
+def _execute_then_coalesce(self, nb, resources=None, km=None):  # type: ignore[no-untyped-def]
+    nb, resources = _EXECUTE(self, nb, resources, km)
+    return CoalesceStreamsPreprocessor().preprocess(nb, resources)
+
+
+ExecutePreprocessor._dlh_execute = _EXECUTE  # type: ignore[attr-defined]
+ExecutePreprocessor.preprocess = _execute_then_coalesce  # type: ignore[method-assign]
 
 
 def on_files(files: Files, config) -> Files:

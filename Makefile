@@ -16,7 +16,7 @@ export MPLBACKEND := Agg
 .PHONY: serve test build bench env system-deps clean
 
 serve: env
-	SITE_URL=http://$(ADDR)/ $(BIN)/mkdocs serve --dev-addr $(ADDR) --livereload
+	SITE_URL=http://$(ADDR)/ $(BIN)/mkdocs serve --dirty --dev-addr $(ADDR) --livereload
 
 test: env system-deps
 	$(BIN)/python -m pytest

@@ -53,7 +53,7 @@ def edit_to_reload(cache: Path) -> float:
     """Start `mkdocs serve`, append a marker to one page, time until the served page shows it."""
     port = free_port()
     url = f"http://127.0.0.1:{port}/"
-    server = subprocess.Popen([*MKDOCS, "serve", "--dev-addr", f"127.0.0.1:{port}"],
+    server = subprocess.Popen([*MKDOCS, "serve", "--dirty", "--dev-addr", f"127.0.0.1:{port}"],
                               cwd=ROOT, env=env_for(cache, url), stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL)
     original = EDITED_PAGE.read_text(encoding="utf-8")

@@ -7,6 +7,7 @@ from typing import Literal
 
 import numpy as np
 
+from snippets.basics.activations import sigmoid
 from snippets.losses.cross_entropy import binary_cross_entropy_with_logits
 
 LossName = Literal["ce", "mse"]
@@ -25,25 +26,6 @@ def _check_logit_target(z: float | np.ndarray, y: float | np.ndarray) -> tuple[n
     except ValueError:
         raise ValueError(f"y must be broadcastable to z's shape {z.shape}, got {y.shape}") from None
     return z, y.astype(float)
-
-
-def sigmoid(z: float | np.ndarray) -> np.ndarray:
-    """Logistic function 1 / (1 + exp(-z)) without overflow for large |z|.
-
-    Args:
-        z: logits, any shape, floating.
-
-    Returns:
-        sigmoid(z), same shape as z, in [0, 1].
-    """
-    z = np.asarray(z)
-    if not np.issubdtype(z.dtype, np.floating):
-        raise TypeError(f"z must be a floating array, got {z.dtype}")
-    if np.any(np.isnan(z)):
-        raise ValueError("z must not contain NaN")
-    # e = exp(-|z|) 在 (0, 1] 内, 不会上溢; z < 0 时用等价形式 e^z / (1 + e^z)
-    e = np.exp(-np.abs(z))
-    return np.where(z >= 0, 1 / (1 + e), e / (1 + e))
 
 
 # --8<-- [start:grads]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from snippets.losses.ce_vs_mse import sigmoid
+from snippets.basics.activations import sigmoid
 from snippets.losses.convexity import MLPParams, _check_data, permute_hidden
 
 

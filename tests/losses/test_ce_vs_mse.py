@@ -104,7 +104,7 @@ def test_ce_recovers_in_a_few_steps_while_mse_stays_wrong_for_hundreds() -> None
 @pytest.mark.parametrize(
     "fn, args, error, match",
     [
-        pytest.param(sigmoid, (np.array([1, 2]),), TypeError, "z must be a floating array, got int64", id="sigmoid"),
+        pytest.param(sigmoid, (np.array([1, 2]),), TypeError, "x must be a floating array, got int64", id="sigmoid"),
         pytest.param(
             mse_grad_wrt_logit, (np.array([0.0]), np.array([2.0])), ValueError, r"y must be a numeric target",
             id="mse_grad_wrt_logit",

@@ -21,6 +21,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from static_server import serve
+
 ROOT = Path(__file__).resolve().parent.parent
 MKDOCS = [sys.executable, "-m", "mkdocs"]
 EDITED_PAGE = ROOT / "docs" / "notation.md"
@@ -92,17 +94,10 @@ def page_transfers(site: Path) -> list[tuple[str, int, int]]:
     (as GitHub Pages does) sends over the wire: text files gzip-compressed at level 6, fonts and
     images as they are. Heaviest first, by gzip.
     """
-    import functools
     import gzip
-    import http.server
-    import threading
     from urllib.parse import unquote, urlsplit
 
     from playwright.sync_api import sync_playwright
-
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, format: str, *args: object) -> None:
-            pass
 
     def sizes_of(url: str) -> tuple[int, int]:
         path = site / unquote(urlsplit(url).path).lstrip("/")
@@ -112,30 +107,24 @@ def page_transfers(site: Path) -> list[tuple[str, int, int]]:
         packed = len(gzip.compress(data, 6, mtime=0)) if path.suffix in TEXT_TYPES else len(data)
         return len(data), packed
 
-    port = free_port()
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), functools.partial(Quiet, directory=str(site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
     pages = sorted(p.parent.relative_to(site).as_posix() for p in site.rglob("index.html") if "assets" not in p.parts)
     results = []
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium",
-                                        args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-            for rel in pages:
-                ctx = browser.new_context()  # empty cache: a first visit
-                page = ctx.new_page()
-                urls: list[str] = []
-                page.on("requestfinished", lambda r, urls=urls: urls.append(r.url))
-                path = "" if rel == "." else rel + "/"
-                page.goto(f"http://127.0.0.1:{port}/{path}", wait_until="networkidle")
-                page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
-                page.wait_for_load_state("networkidle")
-                raw, packed = (sum(t) for t in zip(*(sizes_of(u) for u in urls), strict=True))
-                results.append(("/" + path, raw, packed))
-                ctx.close()
-            browser.close()
-    finally:
-        server.shutdown()
+    with serve(site) as base, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium",
+                                    args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        for rel in pages:
+            ctx = browser.new_context()  # empty cache: a first visit
+            page = ctx.new_page()
+            urls: list[str] = []
+            page.on("requestfinished", lambda r, urls=urls: urls.append(r.url))
+            path = "" if rel == "." else rel + "/"
+            page.goto(base + path, wait_until="networkidle")
+            page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+            page.wait_for_load_state("networkidle")
+            raw, packed = (sum(t) for t in zip(*(sizes_of(u) for u in urls), strict=True))
+            results.append(("/" + path, raw, packed))
+            ctx.close()
+        browser.close()
     return sorted(results, key=lambda r: -r[2])
 
 

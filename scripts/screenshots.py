@@ -6,52 +6,38 @@ Serves SITE_DIR on a free loopback port while it shoots.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import sys
-import threading
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
+from static_server import serve
 
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
 def main(site: Path, out: Path, pages: list[str]) -> None:
     out.mkdir(parents=True, exist_ok=True)
-    handler = functools.partial(_Quiet, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    base = f"http://127.0.0.1:{server.server_address[1]}/"
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-            for scheme in ("light", "dark"):
-                for device, viewport in VIEWPORTS.items():
-                    ctx = browser.new_context(viewport=viewport, color_scheme=scheme, device_scale_factor=1)
-                    for page_path in pages:
-                        page = ctx.new_page()
-                        page.goto(base + page_path, wait_until="networkidle")
-                        page.wait_for_function("document.documentElement.dataset.mathRendered === '1'")
-                        # A full-page shot does not scroll, so lazy images would stay blank.
-                        page.evaluate("""() => Promise.all([...document.images].map(img => {
-                            img.loading = "eager";
-                            return img.complete ? null : new Promise(r => { img.onload = img.onerror = r; });
-                        }))""")
-                        name = (page_path.strip("/").replace("/", "_") or "home") + f"-{scheme}-{device}.png"
-                        page.screenshot(path=str(out / name), full_page=True)
-                        page.close()
-                    ctx.close()
-            browser.close()
-    finally:
-        server.shutdown()
+    with serve(site) as base, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        for scheme in ("light", "dark"):
+            for device, viewport in VIEWPORTS.items():
+                ctx = browser.new_context(viewport=viewport, color_scheme=scheme, device_scale_factor=1)
+                for page_path in pages:
+                    page = ctx.new_page()
+                    page.goto(base + page_path, wait_until="networkidle")
+                    page.wait_for_function("document.documentElement.dataset.mathRendered === '1'")
+                    # A full-page shot does not scroll, so lazy images would stay blank.
+                    page.evaluate("""() => Promise.all([...document.images].map(img => {
+                        img.loading = "eager";
+                        return img.complete ? null : new Promise(r => { img.onload = img.onerror = r; });
+                    }))""")
+                    name = (page_path.strip("/").replace("/", "_") or "home") + f"-{scheme}-{device}.png"
+                    page.screenshot(path=str(out / name), full_page=True)
+                    page.close()
+                ctx.close()
+        browser.close()
 
 
 if __name__ == "__main__":

@@ -18,3 +18,16 @@ def test_ruff_finds_no_lint_error() -> None:
     proc = subprocess.run([sys.executable, "-m", "ruff", "check", "snippets", "tests", "hooks", "scripts"],
                           cwd=ROOT, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout[-4000:]
+
+
+def test_pages_workflow_runs_the_test_command_before_it_builds_and_deploys() -> None:
+    import yaml
+
+    wf = yaml.safe_load((ROOT / ".github" / "workflows" / "pages.yml").read_text(encoding="utf-8"))
+    jobs = wf["jobs"]
+    runs = [step.get("run", "") for step in jobs["test-and-build"]["steps"]]
+    assert "make test" in runs and "make build" in runs, runs
+    assert runs.index("make test") < runs.index("make build")
+    assert jobs["deploy"]["needs"] == "test-and-build"
+    # The .ci/run that CI executes is the same command.
+    assert "exec make test" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")

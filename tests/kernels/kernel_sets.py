@@ -1,0 +1,80 @@
+"""Numeric kernel sets: the same wheels, told to take other SIMD/BLAS/threading paths.
+
+NumPy picks AVX-512 or AVX2 loops at run time, OpenBLAS a core-specific GEMM, torch its CPU
+capability, and both reduce in a thread-count-dependent order. A page whose printed numbers change
+under any of these would read differently depending on which machine built the site. Each set below
+names the environment that forces an older path, and what the CPU must have for the set to differ
+from the native run (a feature the CPU lacks cannot be disabled: such a set is skipped, and the skip
+reason says why, so nothing passes silently).
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+from dataclasses import dataclass, field
+
+# NumPy 2.4 keeps AVX512_ICL/AVX512_SPR dispatch targets when only X86_V4 is disabled: name them too.
+_NO_AVX512 = "X86_V4 AVX512_ICL AVX512_SPR"
+
+
+@dataclass(frozen=True)
+class KernelSet:
+    name: str
+    env: dict[str, str]
+    needs: str  # the hardware feature whose absence makes this set equal to the native run
+    expect_torch: str | None = None  # torch.backends.cpu.get_cpu_capability() inside the run
+    expect_numpy_off: tuple[str, ...] = field(default=())  # NumPy features that must read False
+
+
+KERNEL_SETS: dict[str, KernelSet] = {
+    "avx2": KernelSet(
+        "avx2",
+        {"NPY_DISABLE_CPU_FEATURES": _NO_AVX512, "OPENBLAS_CORETYPE": "Haswell", "ATEN_CPU_CAPABILITY": "avx2"},
+        needs="AVX512F", expect_torch="AVX2", expect_numpy_off=("X86_V4", "AVX512_SKX"),
+    ),
+    "sse": KernelSet(
+        "sse",
+        {"NPY_DISABLE_CPU_FEATURES": "X86_V3 " + _NO_AVX512, "OPENBLAS_CORETYPE": "Sandybridge",
+         "ATEN_CPU_CAPABILITY": "default"},
+        needs="AVX2", expect_torch="DEFAULT", expect_numpy_off=("X86_V3", "X86_V4"),
+    ),
+    "one-thread": KernelSet(
+        "one-thread",
+        {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"},
+        needs="cores",
+    ),
+}
+
+
+def hardware_features() -> dict[str, bool]:
+    """What the CPU offers (NumPy's run-time detection, after any NPY_DISABLE_CPU_FEATURES here)."""
+    from numpy._core._multiarray_umath import __cpu_features__
+
+    return dict(__cpu_features__)
+
+
+def why_not_distinct(ks: KernelSet) -> str | None:
+    """None when the set takes other kernels than the native run on this machine, else the reason."""
+    if ks.needs == "cores":
+        n = os.cpu_count() or 1
+        return None if n > 1 else f"this machine has {n} core: one thread is already the native run"
+    if platform.machine().lower() not in {"x86_64", "amd64"}:
+        return f"{platform.machine()} is not x86-64: the {ks.name} set names x86 kernels"
+    if not hardware_features().get(ks.needs, False):
+        return f"this CPU has no {ks.needs}: the {ks.name} set equals the native run"
+    return None
+
+
+def describe() -> str:
+    """One line naming the kernels this process uses (printed in every pytest header)."""
+    import numpy as np
+    import torch
+
+    feats = hardware_features()
+    best = next((f for f in ("X86_V4", "X86_V3", "X86_V2") if feats.get(f)), "baseline")
+    return (f"numeric kernels: numpy {np.__version__} up to {best}; "
+            f"torch {torch.__version__.split('+')[0]} {torch.backends.cpu.get_cpu_capability()}, "
+            f"{torch.get_num_threads()} threads; "
+            f"OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', 'auto')}; "
+            f"set={os.environ.get('DLH_KERNEL_SET', 'native')}")

@@ -31,7 +31,7 @@ def test_docs_blocks_and_experiments_pass_under_kernel_set(name: str) -> None:
         pytest.skip(reason)
     env = dict(os.environ, **ks.env, DLH_KERNEL_SET=name, MPLBACKEND="Agg")
     proc = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-m", "experiment", "-p", "no:cacheprovider", "docs", "tests"],
+        [sys.executable, "-m", "pytest", "-m", "experiment", "-p", "no:cacheprovider", "docs", "tests"],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=1800,
     )
     out = proc.stdout + proc.stderr

@@ -45,7 +45,9 @@ print("least squares on XOR: w =", np.abs(w.round(12)), " b =", round(b0, 12))
 # %% [markdown]
 # ## 2. 激活函数在折点处的导数
 #
-# 我们的实现与 PyTorch autograd 在 $z = 0$ 和 $z = \pm 3$ 处返回相同的值。
+# 我们的实现与 PyTorch autograd（torch 2.13.0）在 $z = 0$ 和 $z = \pm 3$ 处返回相同的值。
+# 这些值是实现的约定：换一个版本、或把 ReLU 写成 `clamp(min=0)`、`torch.maximum`，
+# 折点处的值都可能不同（见激活函数一页）。
 
 # %%
 z = np.array([-3.0, 0.0, 3.0])
@@ -79,23 +81,32 @@ for i, ((dW, db), (Wt, bt)) in enumerate(zip(grads, tp, strict=True), start=1):
 # %% [markdown]
 # ## 4. 训练到 SSE 趋于 0
 #
-# 2-4-1 的 sigmoid 网络在 XOR 上做全批量梯度下降。可以改学习率或种子再运行。
+# 2-4-1 的 sigmoid 网络在 XOR 上做全批量梯度下降，5 个初始化种子，打印中位数与范围。可以改学习率或种子再运行。
 
 # %%
-params = init_mlp([2, 4, 1], np.random.default_rng(0))
-trained, sse = train_sse(XOR_X, XOR_Y[:, None], params, ["sigmoid", "sigmoid"], lr=2.0, epochs=2000)
-print("SSE at epochs 1, 100, 2000:", sse[[0, 99, 1999]].round(5))
-print("outputs:", forward(trained, XOR_X, ["sigmoid", "sigmoid"])[0][:, 0].round(3))
+runs, outputs = [], []
+for seed in range(5):
+    params = init_mlp([2, 4, 1], np.random.default_rng(seed))
+    trained, sse = train_sse(XOR_X, XOR_Y[:, None], params, ["sigmoid", "sigmoid"], lr=2.0, epochs=2000)
+    runs.append(sse)
+    outputs.append(forward(trained, XOR_X, ["sigmoid", "sigmoid"])[0][:, 0])
+runs = np.array(runs)  # (5 seeds, 2000 epochs)
+for epoch in (1, 100, 2000):
+    col = runs[:, epoch - 1]
+    print(f"epoch {epoch:4d}: SSE median {np.median(col):.1e}, range {col.min():.1e} to {col.max():.1e}")
+print("4 points classified correctly on all 5 seeds:", all(np.array_equal(o > 0.5, XOR_Y == 1) for o in outputs))
 
 # %% [markdown]
 # ## 5. 逐层梯度范数：sigmoid、ReLU + He、残差
 #
-# 20 层、宽 32 的网络在初始化时第 1 层和第 20 层权重梯度的范数（种子 0）。
+# 20 层、宽 32 的网络在初始化时第 1 层和第 20 层权重梯度的范数（5 个种子的中位数，括号里是范围）。
 
 # %%
 for kind in KINDS:
-    at_init, _, _ = grad_norms_per_layer(kind, seed=0, steps=1)
-    print(f"{kind:8s} layer 1: {at_init[0]:.1e}   layer 20: {at_init[-1]:.1e}")
+    at_init = np.array([grad_norms_per_layer(kind, seed=seed, steps=1)[0] for seed in range(5)])  # (5, 20)
+    first, last = at_init[:, 0], at_init[:, -1]
+    print(f"{kind:8s} layer 1: {np.median(first):.1e} ({first.min():.1e} to {first.max():.1e})   "
+          f"layer 20: {np.median(last):.1e} ({last.min():.1e} to {last.max():.1e})")
 
 # %% [markdown]
 # ## 6. 按范数裁剪梯度

@@ -29,12 +29,18 @@ def _check_positive(name: str, value: float) -> None:
 
 # --8<-- [start:sigmoid_tanh]
 def sigmoid(x: float | np.ndarray) -> np.ndarray:
-    """sigma(x) = 1 / (1 + e^-x), accurate to about one ulp for every x. Args: x, any shape. Returns: same shape."""
+    """sigma(x) = 1 / (1 + e^-x) without overflow or underflow, to about one ulp wherever sigma(x) is a normal float.
+
+    Args: x, any shape, float16/32/64, +-inf allowed. Returns: same shape and dtype; exact 0 and 1 in the limits.
+    """
     x = _check_x(x)
-    # x < -709.78 时 e^-x 上溢为 inf, 而 1 / (1 + inf) = 0 正是极限值, 所以忽略这个上溢;
-    # x 很负时 1 + e^-x ~ e^-x 没有相消, 结果 ~ e^x 的相对误差仍是 1 ulp 量级
-    with np.errstate(over="ignore"):
-        return 1 / (1 + np.exp(-x))
+    a = np.abs(x)
+    # 只算 e^{-|x|} (指数不为正, 不可能上溢); e^{-|x|} 小于最小正规数时 (float64 |x| > 708, float32 |x| > 87)
+    # 不去算它而直接取 0, 所以也没有下溢: 那里 sigma(x) 的真值 (x < 0 时) 本身已小于最小正规数
+    big = -np.log(np.finfo(x.dtype).tiny) * (1 - 1e-6)
+    e = np.exp(-a, out=np.zeros_like(x), where=a < big)
+    # x >= 0: 1 / (1 + e^{-x}); x < 0: e^{x} / (1 + e^{x}); 两支都只用 e in [0, 1], 分母在 [1, 2]
+    return np.where(x >= 0, 1 / (1 + e), e / (1 + e))
 
 
 def sigmoid_grad(x: float | np.ndarray) -> np.ndarray:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from functools import cache
+from typing import Any
 
 import numpy as np
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import LogLocator, NullLocator
 
@@ -20,52 +22,62 @@ from snippets.basics.universal_approx import best_output_layer_mse, fit_1d, pred
 from snippets.figures import figure
 from snippets.plotting import new_figure
 
+SEEDS = range(5)  # 每个实验 5 个种子; 图画中位数与最小到最大的范围, 与页面上打印的汇总一致
+
+
+def _band(ax: Axes, x: np.ndarray, runs: np.ndarray, color: str, **kwargs: Any) -> None:
+    """Median over seeds as a line, min to max over seeds as a shaded band; runs: (seeds, len(x))."""
+    ax.fill_between(x, runs.min(axis=0), runs.max(axis=0), color=color, alpha=0.2, linewidth=0)
+    ax.plot(x, np.median(runs, axis=0), color=color, **kwargs)
+
 
 # 训练实验是确定性的 (固定种子); 同一进程里浅色和深色两个版本共用一次计算结果, 构建时间减半.
 @cache
-def _xor_runs() -> tuple[tuple[np.ndarray, np.ndarray], list[tuple[float, np.ndarray]]]:
+def _xor_runs() -> tuple[tuple[np.ndarray, np.ndarray], list[tuple[np.ndarray, np.ndarray]]]:
     X, y = make_xor(200, np.random.default_rng(0))
     g = np.linspace(-2.2, 2.2, 121)
     G = np.array(np.meshgrid(g, g)).reshape(2, -1).T  # (121 * 121, 2)
     runs = []
     for hidden in (0, 4):
-        params = train_classifier(X, y, hidden, seed=0)
-        runs.append((float(np.mean(predict(params, X) == y)), predict(params, G).reshape(121, 121)))
+        params = [train_classifier(X, y, hidden, seed) for seed in SEEDS]
+        acc = np.array([np.mean(predict(p, X) == y) for p in params])
+        votes = np.mean([predict(p, G) for p in params], axis=0).reshape(121, 121)  # 判为类别 1 的种子比例
+        runs.append((acc, votes))
     return (X, y), runs
 
 
 @cache
-def _uat_runs() -> list[tuple[float, np.ndarray]]:
+def _uat_runs() -> list[np.ndarray]:
     x = np.linspace(-2.0, 2.0, 401)
-    runs = []
-    for hidden in (2, 8, 64):
-        params, mse = fit_1d(hidden, seed=0)
-        runs.append((mse, predict_1d(params, x)))
-    return runs
+    return [np.array([predict_1d(fit_1d(hidden, seed)[0], x) for seed in SEEDS]) for hidden in (2, 8, 64)]
 
 
 @cache
-def _sse_runs() -> list[np.ndarray]:
+def _sse_runs() -> np.ndarray:
     runs = []
-    for seed in range(4):
+    for seed in SEEDS:
         params = init_mlp([2, 4, 1], np.random.default_rng(seed))
         _, losses = train_sse(XOR_X, XOR_Y[:, None], params, ["sigmoid", "sigmoid"], lr=2.0, epochs=2000)
         runs.append(losses)
-    return runs
+    return np.array(runs)  # (5 seeds, 2000 epochs)
 
 
 @cache
 def _grad_norm_runs(kind: Kind) -> tuple[np.ndarray, np.ndarray]:
-    runs = [grad_norms_per_layer(kind, seed) for seed in range(3)]
-    return np.array([r[0] for r in runs]), np.array([r[1] for r in runs])  # (3 seeds, 20 layers) each
+    runs = [grad_norms_per_layer(kind, seed) for seed in SEEDS]
+    return np.array([r[0] for r in runs]), np.array([r[1] for r in runs])  # (5 seeds, 20 layers) each
+
+
+POWER_WIDTHS = (1, 2, 3, 4, 8, 16, 32, 64)
 
 
 @cache
-def _power_feature_mse(activation: str) -> list[float]:
+def _power_feature_mse(activation: str, random_labels: bool = False) -> np.ndarray:
     x = np.linspace(-2.0, 2.0, 100)
-    y = target(x)
-    widths = (1, 2, 3, 4, 8, 16, 32, 64)
-    return [float(np.mean([best_output_layer_mse(x, y, h, activation, s) for s in range(3)])) for h in widths]
+    # 随机 +-1 标签与页面上的代码块相同: 种子 s 用第 s 组
+    labels = np.random.default_rng(0).choice([-1.0, 1.0], size=(5, 100)) if random_labels else None
+    return np.array([[best_output_layer_mse(x, target(x) if labels is None else labels[s], h, activation, s)
+                      for h in POWER_WIDTHS] for s in SEEDS])  # (5 seeds, widths)
 
 
 @figure("epoch-batches")
@@ -92,16 +104,21 @@ def epoch_batches_figure() -> Figure:
 
 @figure("xor-decision-boundary")
 def xor_decision_boundary() -> Figure:
-    """Decision regions on noisy XOR: logistic regression vs a tanh MLP with 4 hidden units."""
+    """Decision regions on noisy XOR over 5 seeds: logistic regression vs a tanh MLP with 4 hidden units."""
     (X, y), runs = _xor_runs()
     g = np.linspace(-2.2, 2.2, 121)
     fig, axes = new_figure("full", ncols=2)
     names = ("linear (logistic regression)", "MLP, 4 tanh units")
-    for ax, (acc, regions), name in zip(axes, runs, names, strict=True):
-        ax.contourf(g, g, regions, levels=[-0.5, 0.5, 1.5], colors=["C0", "C1"], alpha=0.2)
+    for ax, (acc, votes), name in zip(axes, runs, names, strict=True):
+        # 背景: 5 个种子里判为类别 1 的比例 (0, 0.2, ..., 1), 两端颜色最深
+        levels = [-0.1, 0.1, 0.3, 0.5, 0.7, 0.9, 1.1]
+        colors = ["C0", "C0", "C0", "C1", "C1", "C1"]
+        alphas = [0.3, 0.18, 0.08, 0.08, 0.18, 0.3]
+        for lo, hi, color, alpha in zip(levels[:-1], levels[1:], colors, alphas, strict=True):
+            ax.contourf(g, g, votes, levels=[lo, hi], colors=[color], alpha=alpha)
         for k, marker in ((0, "o"), (1, "^")):
             ax.scatter(*X[y == k].T, s=10, color=f"C{k}", marker=marker, label=f"$y = {k}$")
-        ax.set_title(f"{name}: train accuracy {acc:.3f}", fontsize=9)
+        ax.set_title(f"{name}\ntrain acc. median {np.median(acc):.3f} (5 seeds)", fontsize=9)
         ax.set_xlabel("$x_1$")
         ax.set_aspect("equal")
     axes[0].set_ylabel("$x_2$")
@@ -111,33 +128,37 @@ def xor_decision_boundary() -> Figure:
 
 @figure("uat-width")
 def uat_width() -> Figure:
-    """One-hidden-layer tanh networks with 2, 8 and 64 units fitted to sin(3x) + 0.3x."""
+    """One-hidden-layer tanh networks with 2, 8 and 64 units fitted to sin(3x) + 0.3x, 5 seeds each."""
     x = np.linspace(-2.0, 2.0, 401)
     fig, axes = new_figure("full", ncols=3, sharey=True)
-    for ax, hidden, (mse, y_hat) in zip(axes, (2, 8, 64), _uat_runs(), strict=True):
+    for ax, hidden, preds in zip(axes, (2, 8, 64), _uat_runs(), strict=True):
         ax.plot(x, target(x), color="C6", linestyle="--", linewidth=1.2, label="target")
-        ax.plot(x, y_hat, color="C0", label="network")
-        ax.set_title(f"$H = {hidden}$, train MSE {mse:.1e}", fontsize=9)
+        _band(ax, x, preds, "C0", label="network (median, 5 seeds)")
+        ax.set_title(f"$H = {hidden}$", fontsize=9)
         ax.set_xlabel("$x$")
     axes[0].set_ylabel("$y$")
-    axes[0].legend(loc="lower right", fontsize=8)
+    fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncols=2, fontsize=7.5)
     return fig
 
 
 @figure("polynomial-activation")
 def polynomial_activation() -> Figure:
     """Best training MSE with H random hidden units: square activation plateaus, tanh keeps improving."""
-    widths = np.array([1, 2, 3, 4, 8, 16, 32, 64])
+    widths = np.array(POWER_WIDTHS, dtype=float)
     fig, ax = new_figure("half")
-    for i, (act, label) in enumerate((("square", "$f(t) = t^2$"), ("tanh", r"$f(t) = \tanh t$"))):
-        ax.plot(widths, _power_feature_mse(act), color=f"C{i}", marker="o", markersize=3, label=label)
+    floor = 1e-15  # 低于它已是浮点舍入的量级, 数值随机器而变: 画在 1e-15 处
+    curves = (("square", False, "$f(t) = t^2$", "-"), ("tanh", False, r"$f(t) = \tanh t$", "-"),
+              ("tanh", True, r"$\tanh$, random $\pm 1$ labels", "--"))
+    for i, (act, random_labels, label, style) in enumerate(curves):
+        runs = np.maximum(_power_feature_mse(act, random_labels), floor)
+        _band(ax, widths, runs, f"C{i}", marker="o", markersize=3, linestyle=style, label=label)
     ax.set_xscale("log", base=2)
     ax.set_yscale("log")
     ax.yaxis.set_major_locator(LogLocator(base=10, numticks=7))  # 每隔几个数量级一个刻度, 标签少
     ax.yaxis.set_minor_locator(NullLocator())
     ax.set_xlabel("hidden units $H$")
-    ax.set_ylabel("best train MSE (mean of 3 seeds)")
-    ax.legend(loc="lower left", fontsize=8)
+    ax.set_ylabel("best train MSE (5 seeds)")
+    ax.legend(loc="lower left", fontsize=7.5)
     return fig
 
 
@@ -156,7 +177,7 @@ def _zoo_panels(names: list[tuple[str, str]], title: str, ymin: float) -> Figure
         ax_d.plot(x, df, color=f"C{i}", linestyle=style, linewidth=1.4)
     ax_f.set_ylim(ymin, 4.0)
     ax_f.set_title(f"{title}: $f(x)$", fontsize=9)
-    ax_d.set_title("$f'(x)$ (values at kinks as PyTorch)", fontsize=9)
+    ax_d.set_title("$f'(x)$ (values at kinks as PyTorch 2.13)", fontsize=9)
     for ax in (ax_f, ax_d):
         ax.set_xlabel("$x$")
     ax_f.legend(loc="upper left", fontsize=7.5)
@@ -219,10 +240,9 @@ def sigmoid_saturation() -> Figure:
 
 @figure("backprop-sse")
 def backprop_sse() -> Figure:
-    """SSE per epoch of a 2-4-1 sigmoid network on XOR trained with the hand-written backward pass."""
+    """SSE per epoch of a 2-4-1 sigmoid network on XOR trained with the hand-written backward pass, 5 seeds."""
     fig, ax = new_figure("half")
-    for seed, losses in enumerate(_sse_runs()):
-        ax.plot(np.arange(1, 2001), losses, color=f"C{seed}", linewidth=1.2, label=f"seed {seed}")
+    _band(ax, np.arange(1, 2001), _sse_runs(), "C0", linewidth=1.4, label="median of 5 seeds")
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel("epoch (= one full-batch step)")
@@ -233,21 +253,19 @@ def backprop_sse() -> Figure:
 
 @figure("grad-norms-per-layer")
 def grad_norms_figure() -> Figure:
-    """||dL/dW_l|| per layer at init and after 50 steps for three 20-layer networks, 3 seeds."""
+    """||dL/dW_l|| per layer at init and after 50 steps for three 20-layer networks, 5 seeds."""
     labels = {"sigmoid": "sigmoid, Xavier", "relu_he": "ReLU, He", "residual": "residual sigmoid, Xavier"}
     fig, axes = new_figure("full", ncols=2, sharey=True)
     layers = np.arange(1, 21)
     for i, kind in enumerate(KINDS):
-        for ax, norms in zip(axes, _grad_norm_runs(kind), strict=True):  # norms: (3 seeds, 20 layers)
-            geo_mean = np.exp(np.log(norms).mean(axis=0))  # 跨 12 个数量级, 用几何平均
-            ax.plot(layers, geo_mean, color=f"C{i}", marker="o", markersize=2.5, label=labels[kind])
-            ax.fill_between(layers, norms.min(axis=0), norms.max(axis=0), color=f"C{i}", alpha=0.2, linewidth=0)
+        for ax, norms in zip(axes, _grad_norm_runs(kind), strict=True):  # norms: (5 seeds, 20 layers)
+            _band(ax, layers, norms, f"C{i}", marker="o", markersize=2.5, label=labels[kind])
     axes[0].set_title("at initialisation", fontsize=9)
     axes[1].set_title("after 50 steps (lr 0.005)", fontsize=9)
     axes[0].set_yscale("log")
     axes[0].yaxis.set_major_locator(LogLocator(base=10, numticks=8))
     axes[0].yaxis.set_minor_locator(NullLocator())
-    axes[0].set_ylabel(r"$\|\partial L / \partial W_l\|_F$")
+    axes[0].set_ylabel(r"$\|\partial \mathcal{L} / \partial W^{(l)}\|_F$ (median, 5 seeds)")
     for ax in axes:
         ax.set_xlabel("layer $l$ (1 = input side)")
         ax.set_xticks([1, 5, 10, 15, 20])
@@ -257,16 +275,15 @@ def grad_norms_figure() -> Figure:
 
 @cache
 def _gradcheck_errors() -> np.ndarray:
-    return gradcheck_errors(10.0 ** -np.arange(1, 13), seed=0)
+    return np.array([gradcheck_errors(10.0 ** -np.arange(1, 13), seed) for seed in SEEDS])  # (5 seeds, 12 steps)
 
 
 @figure("gradcheck-eps")
 def gradcheck_eps() -> Figure:
     """Max relative error of central differences vs the hand-written backward pass, against the step eps."""
     epsilons = 10.0 ** -np.arange(1, 13)
-    errors = _gradcheck_errors()
     fig, ax = new_figure("half")
-    ax.loglog(epsilons, errors, color="C0", marker="o", markersize=3, label="central difference")
+    _band(ax, epsilons, _gradcheck_errors(), "C0", marker="o", markersize=3, label="central difference (5 seeds)")
     ax.loglog(epsilons, epsilons**2, color="C6", linestyle=":", linewidth=1.2, label=r"$\varepsilon^2$ (truncation)")
     rounding = r"$10^{-16}/\varepsilon$ (rounding)"
     ax.loglog(epsilons, 1e-16 / epsilons, color="C1", linestyle=":", linewidth=1.2, label=rounding)

@@ -116,6 +116,28 @@ def train_classifier(
 # --8<-- [end:train_classifier]
 
 
+# --8<-- [start:xor_tanh]
+def xor_two_tanh_units(k: float = 5.0) -> Params:
+    """Two tanh units that solve XOR for corners (+-1, +-1), in the form ``train_classifier`` trains.
+
+    With s = x_1 + x_2 the class-1 corners have s = 0 and the class-0 corners s = +-2:
+    h_1 = tanh(k (s + 1)), h_2 = tanh(k (s - 1)), logit = h_1 - h_2 - 1, which is about +1 for |s| < 1
+    and about -1 for |s| > 1 (a band between two parallel lines).
+
+    Args:
+        k: steepness of the two units, > 0.55 so that the logit is positive at s = 0 (2 tanh(k) > 1).
+
+    Returns:
+        [(W_1 (2, 2), b_1 (2,)), (W_2 (1, 2), b_2 (1,))].
+    """
+    if not (isinstance(k, (int, float)) and k > 0.55):
+        raise ValueError(f"k must be a number > 0.55, got {k!r}")
+    W1, b1 = np.full((2, 2), float(k)), np.array([k, -k], dtype=float)
+    W2, b2 = np.array([[1.0, -1.0]]), np.array([-1.0])
+    return [(W1, b1), (W2, b2)]
+# --8<-- [end:xor_tanh]
+
+
 def predict(params: Params, X: np.ndarray) -> np.ndarray:
     """Class 1 where the logit is > 0. Args: trained params, X (N, 2). Returns: (N,) of 0.0 / 1.0."""
     _check_params(params)

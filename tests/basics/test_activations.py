@@ -122,9 +122,37 @@ def test_gelu_tanh_form_is_within_5e_4_of_exact_gelu() -> None:
     assert np.max(np.abs(M.gelu(x) - M.gelu_tanh(x))) < 5e-4
 
 
-def test_sigmoid_does_not_overflow_at_large_inputs() -> None:
-    with np.errstate(over="raise", invalid="raise", divide="raise"):
-        np.testing.assert_allclose(A.sigmoid(np.array([-1000.0, 1000.0])), [0.0, 1.0], atol=1e-300)
+EXTREME = [-np.inf, -1000.0, -750.0, -709.0, -100.0, -89.0, -88.0, -87.0, -80.0, -1.0, 0.0, 1.0, 80.0, 88.0,
+           100.0, 709.0, 750.0, 1000.0, np.inf]
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_sigmoid_raises_no_floating_point_error_even_when_every_error_is_fatal(dtype: type) -> None:
+    x = np.array(EXTREME, dtype=dtype)
+    # 这个检查看得见上溢: 朴素公式 1 / (1 + e^{-x}) 在同样的输入上会抛出 FloatingPointError
+    with pytest.raises(FloatingPointError), np.errstate(all="raise"):
+        1 / (1 + np.exp(-x))
+    with np.errstate(all="raise"), warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = A.sigmoid(x)
+        grad = A.sigmoid_grad(x)
+    assert out.dtype == dtype and grad.dtype == dtype
+    np.testing.assert_array_equal(out[[0, 1, -2, -1]], [0.0, 0.0, 1.0, 1.0])  # +-1000, +-inf: 精确的极限
+    np.testing.assert_array_equal(grad[[0, 1, -2, -1]], [0.0, 0.0, 0.0, 0.0])
+    # 与 float64 下的 PyTorch 比较; 绝对误差不超过该精度的最小正规数 (那里的真值已是次正规数)
+    ref = torch.sigmoid(torch.tensor(EXTREME, dtype=torch.float64)).numpy()
+    rtol = 1e-15 if dtype == np.float64 else 1e-6
+    np.testing.assert_allclose(out.astype(np.float64), ref, rtol=rtol, atol=float(np.finfo(dtype).tiny))
+
+
+@given(st.floats(-1e4, 1e4))
+def test_sigmoid_is_monotone_and_symmetric_without_floating_point_errors(x: float) -> None:
+    right = float(np.nextafter(x, np.inf))
+    with np.errstate(all="raise"):
+        s, s_right = A.sigmoid(x), A.sigmoid(right)
+        s_neg = A.sigmoid(-x)
+    assert 0.0 <= s <= s_right <= 1.0
+    assert s_neg == pytest.approx(1 - s, abs=1e-15)
 
 
 @pytest.mark.parametrize(
@@ -154,14 +182,6 @@ def test_bad_hyperparameters_raise_with_their_names() -> None:
 def test_minimum_values_stated_in_the_table(name: str, minimum: float) -> None:
     x = np.linspace(-5.0, 0.0, 50001)
     assert ZOO[name][0](x).min() == pytest.approx(minimum, abs=5e-3)
-
-
-def test_sigmoid_at_large_inputs_gives_exact_limits_without_nan_or_warning() -> None:
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        out = A.sigmoid(np.array([-1000.0, 1000.0]))
-    assert not np.isnan(out).any()
-    assert out[0] == 0.0 and out[1] == 1.0
 
 
 def test_keras_and_pytorch_hard_sigmoid_agree_exactly_at_zero_and_for_abs_z_at_least_3() -> None:

@@ -56,9 +56,10 @@ def test_residual_backward_keeps_shapes() -> None:
     assert [g[0].shape for g in grads] == [W.shape for W, _ in params]
 
 
+@pytest.mark.experiment
 def test_sigmoid_gradients_vanish_towards_the_input_while_relu_he_and_residual_do_not() -> None:
-    # 页面的实验: 20 层, 宽 32, 种子 0..2, 初始化时与 50 步梯度下降 (lr 0.005) 之后
-    for seed in range(3):
+    # 页面的实验: 20 层, 宽 32, 种子 0..4, 初始化时与 50 步梯度下降 (lr 0.005) 之后
+    for seed in range(5):
         sig0, sig1, _ = grad_norms_per_layer("sigmoid", seed)
         assert sig0[0] < 1e-10 * sig0[-1]  # 第 1 层比最后一层小 10 个数量级以上
         assert sig1[0] < 1e-10  # 训练 50 步后依然如此
@@ -67,8 +68,9 @@ def test_sigmoid_gradients_vanish_towards_the_input_while_relu_he_and_residual_d
             assert init.max() / init.min() < 100 and after.max() / after.min() < 100
 
 
+@pytest.mark.experiment
 def test_relu_he_and_residual_reduce_their_loss_in_50_steps_for_every_seed() -> None:
-    for seed in range(3):
+    for seed in range(5):
         for kind in ("relu_he", "residual"):
             _, _, losses = grad_norms_per_layer(kind, seed)
             assert len(losses) == 51  # 50 步之前的损失, 加上第 50 步之后的一个
@@ -99,13 +101,17 @@ def test_residual_functions_reject_bad_shapes() -> None:
         residual_backward(params, np.ones((2, 3)), A, np.ones((2, 2)))
 
 
-def test_residual_network_diverges_at_learning_rate_0_01() -> None:
-    # 页面上说明为什么三者统一用 lr = 0.005: 残差网络在 0.01 时 50 步内发散 (溢出 -> NaN)
-    for seed in range(3):
-        with np.errstate(all="ignore"):
+@pytest.mark.experiment
+def test_residual_network_diverges_at_learning_rate_0_01_on_four_of_five_seeds() -> None:
+    # 页面上说明为什么三者统一用 lr = 0.005: 残差网络在 0.01 时 5 个种子里有 4 个在 50 步内发散.
+    # 发散时矩阵乘法上溢为 inf, 再得到 NaN; 这里关掉的是这两个本来就要发生的警告, 断言的正是它们的后果
+    diverged = []
+    for seed in range(5):
+        with np.errstate(over="ignore", invalid="ignore"):
             try:
                 _, _, losses = grad_norms_per_layer("residual", seed, lr=0.01)
-                diverged = not np.all(np.isfinite(losses))
-            except ValueError:  # NaN 进入 sigmoid 时输入检查报错
-                diverged = True
-        assert diverged
+                diverged.append(not np.all(np.isfinite(losses)))
+            except ValueError as err:  # NaN 进入 sigmoid 时输入检查报错
+                assert "must not contain NaN" in str(err)
+                diverged.append(True)
+    assert diverged == [True, True, True, False, True]

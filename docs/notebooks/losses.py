@@ -21,19 +21,22 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from snippets.losses.ce_vs_mse import ce_vs_mse_experiment
+from snippets.losses.ce_vs_mse import ce_vs_mse_experiment, first_step_reaching
 from snippets.losses.cross_entropy import cross_entropy, cross_entropy_grad
+from snippets.losses.seeds import summarize_seeds
 from snippets.losses.softmax import log_softmax, softmax, softmax_naive
 
 # %% [markdown]
 # ## 1. 减去最大值的 softmax
 #
-# 直接计算 $e^{z_k} / \sum_j e^{z_j}$ 在 $z_k > 709.78$ 时上溢（float64）。利用平移不变性
-# $\operatorname{softmax}(z) = \operatorname{softmax}(z - \max_j z_j)$ 可以避免。
+# 直接计算 $e^{z_k} / \sum_j e^{z_j}$ 在 $z_k > 709.78$ 时上溢（float64），NumPy 会报 `overflow` 警告；
+# 这里用 `np.errstate` 显式地关掉警告，只看结果。利用平移不变性
+# $\operatorname{softmax}(z) = \operatorname{softmax}(z - \max_j z_j)$ 可以避免上溢。
 
 # %%
 z = np.array([1000.0, 999.0, 0.0])
-print("naive :", softmax_naive(z))
+with np.errstate(over="ignore", invalid="ignore"):
+    print("naive :", softmax_naive(z))
 print("stable:", softmax(z).round(6))
 print("torch :", torch.softmax(torch.tensor(z), dim=-1).numpy().round(6))
 
@@ -63,13 +66,15 @@ print(round(float(-log_softmax(Z)[np.arange(N), y].mean()), 10))
 # %% [markdown]
 # ## 3. 交叉熵 vs 均方误差：从判错的初始化出发
 #
-# 同一个 logistic 回归、同一份数据和学习率，只换损失。均方误差的梯度多了因子 $s(1-s)$，在饱和区几乎为 0。
+# 同一个 logistic 回归，只换损失和学习率 $\eta$；11 个数据种子，
+# 每组报告“训练准确率第一次达到 90% 的步数”的中位数和范围。
+# 均方误差的梯度多了因子 $s(1-s)$，在饱和区几乎为 0：同一个 $\eta$ 下它要多走几百步，调大 $\eta$ 能追回大半。
 
 # %%
-runs = ce_vs_mse_experiment(seed=0, n=200, lr=2.0, steps=500)
-for name, h in runs.items():
-    first = int(np.argmax(h.accuracy >= 0.9)) + 1 if (h.accuracy >= 0.9).any() else None
-    print(f"{name}: first step with accuracy >= 0.9: {first}, final accuracy {h.accuracy[-1]:.3f}")
+runs = ce_vs_mse_experiment()
+for (name, lr), histories in runs.items():
+    s90 = summarize_seeds([first_step_reaching(h.accuracy, 0.9) for h in histories])
+    print(f"{name:3} lr {lr:2g}: accuracy >= 0.9 at step {s90.median:g} (range {s90.low:g}-{s90.high:g}, n = {s90.n})")
 
 # %% [markdown]
-# 可以改动 `lr`、`steps` 或 `seed` 再运行，看结论是否仍然成立。
+# 可以改动 `configs`、`steps` 或 `seeds` 再运行（例如 `ce_vs_mse_experiment(seeds=range(20))`），看结论是否仍然成立。

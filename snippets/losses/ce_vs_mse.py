@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
 
 from snippets.basics.activations import sigmoid
-from snippets.losses.cross_entropy import binary_cross_entropy_with_logits
 
 LossName = Literal["ce", "mse"]
 
@@ -67,12 +67,14 @@ class LogisticHistory:
 
     Attributes:
         loss: mean BCE on the training set after each step, shape (steps,).
+        objective: the objective being minimised (mean BCE or mean MSE) after each step, shape (steps,).
         accuracy: training accuracy after each step, shape (steps,).
         w: final weights, shape (D,).
         b: final bias.
     """
 
     loss: np.ndarray
+    objective: np.ndarray
     accuracy: np.ndarray
     w: np.ndarray
     b: float
@@ -115,15 +117,18 @@ def train_logistic(
     N = X.shape[0]
     grad_wrt_logit = bce_grad_wrt_logit if loss == "ce" else mse_grad_wrt_logit
     w, b = w0.astype(float), float(b0)
-    losses, accuracy = np.empty(steps), np.empty(steps)
+    bce, objective, accuracy = np.empty(steps), np.empty(steps), np.empty(steps)
+    z = X @ w + b  # (N,)
     for t in range(steps):
-        dz = grad_wrt_logit(X @ w + b, y) / N  # (N,); 两种损失只在这一行不同
+        dz = grad_wrt_logit(z, y) / N  # (N,); 两种损失只在这一行不同
         w = w - lr * (X.T @ dz)  # z = X w + b  =>  dL/dw = X^T dz
         b = b - lr * float(dz.sum())
         z = X @ w + b
-        losses[t] = binary_cross_entropy_with_logits(z, y.astype(float))
+        bce[t] = np.mean(np.logaddexp(0.0, z) - z * y)  # log(1 + e^z) - z y: 同 BCEWithLogitsLoss, 不上溢
+        # 记录被最小化的目标本身: 它逐步下降说明步长在稳定范围内, 没有振荡
+        objective[t] = bce[t] if loss == "ce" else float(np.mean(0.5 * (sigmoid(z) - y) ** 2))
         accuracy[t] = np.mean((z > 0) == (y == 1))
-    return LogisticHistory(loss=losses, accuracy=accuracy, w=w, b=b)
+    return LogisticHistory(loss=bce, objective=objective, accuracy=accuracy, w=w, b=b)
 # --8<-- [end:train]
 
 
@@ -153,23 +158,58 @@ def make_blobs(n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray
 # --8<-- [end:data]
 
 
-# --8<-- [start:experiment]
-def ce_vs_mse_experiment(
-    seed: int = 0, n: int = 200, lr: float = 2.0, steps: int = 500
-) -> dict[LossName, LogisticHistory]:
-    """Train the same logistic regression with CE and with MSE from a confidently wrong start.
+def _check_experiment(configs: Sequence[tuple[str, float]], seeds: Sequence[int], n: int, steps: int) -> None:
+    if not configs or any(loss not in ("ce", "mse") or not lr > 0 for loss, lr in configs):
+        raise ValueError(f"configs must be a non-empty list of (loss, lr), loss 'ce'/'mse', lr > 0, got {configs!r}")
+    if len(seeds) == 0 or any(isinstance(s, bool) or not isinstance(s, int) or s < 0 for s in seeds):
+        raise ValueError(f"seeds must be a non-empty list of ints >= 0, got {seeds!r}")
+    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
+        raise ValueError(f"steps must be an int >= 1, got {steps!r}")
+    _check_blobs(n, np.random.default_rng(0))
+
+
+def first_step_reaching(accuracy: np.ndarray, level: float) -> int:
+    """The first step (counted from 1) whose accuracy is >= level; len(accuracy) + 1 if none is.
 
     Args:
-        seed: seed of the data set.
-        n: number of training points.
-        lr: learning rate for both runs.
-        steps: gradient steps for both runs.
+        accuracy: accuracy after each step, shape (steps,).
+        level: the accuracy to reach, in (0, 1].
 
     Returns:
-        {"ce": history, "mse": history}.
+        A step number in 1..steps, or steps + 1 when the run never reached ``level``.
     """
-    X, y = make_blobs(n, np.random.default_rng(seed))
+    accuracy = np.asarray(accuracy)
+    if accuracy.ndim != 1 or accuracy.size == 0:
+        raise ValueError(f"accuracy must have shape (steps,), got {accuracy.shape}")
+    if not 0 < level <= 1:
+        raise ValueError(f"level must lie in (0, 1], got {level!r}")
+    reached = accuracy >= level
+    return int(np.argmax(reached)) + 1 if reached.any() else accuracy.size + 1
+
+
+# --8<-- [start:experiment]
+# 每种损失配一个学习率; 共用的 eta = 2 之外, 再给 MSE 4 倍和 16 倍的学习率, 给 CE 同样的 32
+CONFIGS: tuple[tuple[LossName, float], ...] = (("ce", 2.0), ("ce", 32.0), ("mse", 2.0), ("mse", 8.0), ("mse", 32.0))
+
+
+def ce_vs_mse_experiment(
+    configs: Sequence[tuple[LossName, float]] = CONFIGS, seeds: Sequence[int] = tuple(range(11)),
+    n: int = 200, steps: int = 1000,
+) -> dict[tuple[LossName, float], list[LogisticHistory]]:
+    """Train logistic regression from a confidently wrong start, per (loss, lr) and per data seed.
+
+    Args:
+        configs: (loss, lr) pairs to train.
+        seeds: seeds of the data sets; every config sees the same data sets.
+        n: number of training points per data set.
+        steps: gradient steps of every run.
+
+    Returns:
+        {(loss, lr): [history for each seed]}.
+    """
+    _check_experiment(configs, seeds, n, steps)
+    data = [make_blobs(n, np.random.default_rng(seed)) for seed in seeds]
     # w0 = (-5, -5) 把 (1, 1) 附近的类 1 打成 z ~ -10: sigmoid 已饱和在错误的一侧
     w0, b0 = np.array([-5.0, -5.0]), 0.0
-    return {loss: train_logistic(X, y, loss, lr, steps, w0, b0) for loss in ("ce", "mse")}
+    return {(loss, lr): [train_logistic(X, y, loss, lr, steps, w0, b0) for X, y in data] for loss, lr in configs}
 # --8<-- [end:experiment]

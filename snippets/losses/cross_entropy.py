@@ -125,10 +125,11 @@ def nll_from_probs(p: np.ndarray, y: np.ndarray) -> float:
     """
     p, y = _check_probs(p, y)
     N = p.shape[0]
+    p_y = p[np.arange(N), y]  # (N,)
     # 似然 prod_i p[i, y_i] 取负对数再平均: 这正是交叉熵 (onehot(y) 与 p 之间).
-    # 给真实类别概率 0 的模型似然为 0, NLL = inf: 这是答案而不是错误, 所以不报 log(0) 警告
-    with np.errstate(divide="ignore"):
-        return float(-np.mean(np.log(p[np.arange(N), y])))
+    # 给真实类别概率 0 的模型似然为 0, NLL = inf: 这是答案而不是错误. 只对 p_y > 0 求 log, 其余直接填 -inf
+    log_p_y = np.log(p_y, out=np.full(N, -np.inf), where=p_y > 0)
+    return float(-np.mean(log_p_y))
 # --8<-- [end:nll]
 
 

@@ -6,7 +6,13 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from snippets.figures import figure
-from snippets.losses.ce_vs_mse import bce_grad_wrt_logit, ce_vs_mse_experiment, make_blobs, mse_grad_wrt_logit
+from snippets.losses.ce_vs_mse import (
+    CONFIGS,
+    bce_grad_wrt_logit,
+    ce_vs_mse_experiment,
+    make_blobs,
+    mse_grad_wrt_logit,
+)
 from snippets.losses.convexity import loss_along_segment
 from snippets.losses.cross_entropy import bernoulli_log_likelihood, bernoulli_mle
 from snippets.losses.nonconvex_demo import permutation_pair
@@ -17,17 +23,17 @@ from snippets.plotting import new_figure
 
 @figure("softmax-temperature")
 def softmax_temperature() -> Figure:
-    """Bars of softmax(z / T) for one logit vector at four temperatures."""
+    """Bars of softmax(z / tau) for one logit vector at four temperatures."""
     z = np.array([2.0, 1.0, 0.1, -1.0])
     temperatures = (0.5, 1.0, 2.0, 5.0)
     fig, ax = new_figure("wide")
     k = np.arange(len(z))
     width = 0.8 / len(temperatures)
-    for i, T in enumerate(temperatures):
+    for i, tau in enumerate(temperatures):
         offset = (i - (len(temperatures) - 1) / 2) * width
-        ax.bar(k + offset, softmax(z, temperature=T), width, color=f"C{i}", label=f"$T = {T:g}$")
+        ax.bar(k + offset, softmax(z, temperature=tau), width, color=f"C{i}", label=rf"$\tau = {tau:g}$")
     ax.set_xticks(k, [f"$k = {j}$\n$z_{j} = {v:g}$" for j, v in enumerate(z)])
-    ax.set_ylabel(r"$\mathrm{softmax}(z / T)_k$")
+    ax.set_ylabel(r"$\mathrm{softmax}(z / \tau)_k$")
     ax.set_ylim(0, 1)
     ax.legend(ncols=len(temperatures), loc="upper right")
     return fig
@@ -58,7 +64,7 @@ def ce_vs_mse_gradient() -> Figure:
     ax.plot(z, np.abs(bce_grad_wrt_logit(z, 1.0)), color="C0", label=r"CE: $|\sigma(z) - y|$")
     ax.plot(z, np.abs(mse_grad_wrt_logit(z, 1.0)), color="C1", label=r"MSE: $|\sigma(z) - y|\,\sigma'(z)$")
     ax.set_xlabel(r"logit $z$  (target $y = 1$)")
-    ax.set_ylabel(r"$|\partial L / \partial z|$")
+    ax.set_ylabel(r"$|\partial \mathcal{L} / \partial z|$")
     ax.set_ylim(0, 1.05)
     ax.legend(loc="upper right")
     return fig
@@ -66,36 +72,43 @@ def ce_vs_mse_gradient() -> Figure:
 
 @figure("ce-vs-mse-training")
 def ce_vs_mse_training() -> Figure:
-    """BCE and accuracy per step for logistic regression trained with CE vs with MSE."""
-    runs = ce_vs_mse_experiment(seed=0, n=200, lr=2.0, steps=500)
+    """Median and range over seeds of BCE and accuracy per step, CE vs MSE at several learning rates."""
+    # 页面上打印的五组里画四组: CE 在 eta = 32 时第 1 步就完成, 与 eta = 2 的曲线挤在一起
+    runs = ce_vs_mse_experiment(configs=[c for c in CONFIGS if c != ("ce", 32.0)])
     fig, (ax_loss, ax_acc) = new_figure("full", ncols=2)
-    for i, (name, run) in enumerate(runs.items()):  # "ce" 先, "mse" 后
-        steps = np.arange(1, len(run.loss) + 1)
-        ax_loss.plot(steps, run.loss, color=f"C{i}", label=f"trained with {name.upper()}")
-        ax_acc.plot(steps, run.accuracy, color=f"C{i}", label=f"trained with {name.upper()}")
-    ax_loss.set_xlabel("step")
+    for i, ((name, lr), histories) in enumerate(runs.items()):
+        steps = np.arange(1, len(histories[0].loss) + 1)
+        label = rf"{name.upper()}, $\eta = {lr:g}$"
+        for ax, curves in ((ax_loss, [h.loss for h in histories]), (ax_acc, [h.accuracy for h in histories])):
+            c = np.array(curves)  # (seeds, steps)
+            ax.fill_between(steps, c.min(axis=0), c.max(axis=0), color=f"C{i}", alpha=0.2, linewidth=0)
+            ax.plot(steps, np.median(c, axis=0), color=f"C{i}", label=label)
+    for ax in (ax_loss, ax_acc):
+        ax.set_xscale("log")
+        ax.set_xlabel("step")
     ax_loss.set_ylabel("training BCE")
     ax_loss.set_yscale("log")
-    ax_acc.set_xlabel("step")
     ax_acc.set_ylabel("training accuracy")
     ax_acc.set_ylim(0, 1.02)
-    ax_loss.legend(loc="center", bbox_to_anchor=(0.45, 0.45))
-    fig.suptitle(r"$w_0 = (-5, -5)$, $n = 200$, seed 0, $\eta = 2$", fontsize=9.5)
+    ax_loss.legend(loc="lower left", fontsize=8)
+    n = len(next(iter(runs.values())))
+    fig.suptitle(rf"$w_0 = (-5, -5)$, $N = 200$; median and range over {n} seeds", fontsize=9.5)
     return fig
 
 
 @figure("nonconvex-segment")
 def nonconvex_segment() -> Figure:
-    """Loss along the segment from a trained MLP to the copy with two hidden units swapped."""
-    a, b, X, y = permutation_pair(seed=4)
-    ts = np.linspace(0.0, 1.0, 101)
-    losses = loss_along_segment(a, b, X, y, ts)
+    """Median and range over seeds of the loss along the segment from a trained MLP to its permuted copy."""
+    ts = np.linspace(0.0, 1.0, 51)
+    seeds = range(10)
+    losses = np.array([loss_along_segment(*permutation_pair(seed), ts) for seed in seeds])  # (seeds, T)
     fig, ax = new_figure("half")
-    ax.plot(ts, losses, color="C0", label=r"$L((1 - t)\,a + t\,b)$")
-    ax.axhline(losses[0], color="C1", linestyle="--", label=r"$L(a) = L(b)$")
+    ax.fill_between(ts, losses.min(axis=0), losses.max(axis=0), color="C0", alpha=0.2, linewidth=0)
+    ax.plot(ts, np.median(losses, axis=0), color="C0", label=r"$\mathcal{L}((1 - t)\,a + t\,b)$")
+    ax.axhline(np.median(losses[:, 0]), color="C1", linestyle="--", label=r"$\mathcal{L}(a) = \mathcal{L}(b)$")
     ax.set_xlabel(r"$t$")
     ax.set_ylabel("training BCE")
-    ax.set_title(r"tanh MLP, $H = 4$, XOR data", fontsize=9.5)
+    ax.set_title(rf"tanh MLP, $H = 4$, XOR; median and range, {len(seeds)} seeds", fontsize=8.5)
     ax.legend(loc="upper right", fontsize=8)
     return fig
 
@@ -111,7 +124,7 @@ def accuracy_vs_cross_entropy() -> Figure:
     fig, (ax_loss, ax_acc) = new_figure("wide", ncols=2)
     ax_loss.plot(ts, losses, color="C0")
     ax_loss.set_xlabel(r"$t$")
-    ax_loss.set_ylabel(r"cross-entropy $L(W + tD)$")
+    ax_loss.set_ylabel(r"cross-entropy $\mathcal{L}(W + tD)$")
     ax_acc.step(ts, accuracies, where="mid", color="C1")
     ax_acc.set_xlabel(r"$t$")
     ax_acc.set_ylabel(r"accuracy$(W + tD)$")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from snippets.basics.activations import sigmoid
-from snippets.losses.convexity import MLPParams, _check_data, permute_hidden
+from snippets.losses.convexity import MLPParams, _check_data, _check_params, permute_hidden
 
 
 def _check_int(value: int, name: str, low: int) -> None:
@@ -105,8 +105,26 @@ def xor_data(n_per_cluster: int, rng: np.random.Generator) -> tuple[np.ndarray, 
 
 
 # --8<-- [start:experiment]
-def permutation_pair(seed: int = 4) -> tuple[MLPParams, MLPParams, np.ndarray, np.ndarray]:
-    """A network a (H = 4) trained on XOR data, and its copy b with hidden units 0 and 1 swapped.
+def most_different_pair(params: MLPParams) -> tuple[int, int]:
+    """The two hidden units whose weights (row of W1, entry of b1, column of W2) lie farthest apart.
+
+    Args:
+        params: the network's weights, hidden width H >= 2.
+
+    Returns:
+        (i, j) with i < j.
+    """
+    H = _check_params(params)
+    if H < 2:
+        raise ValueError(f"params must have at least 2 hidden units to swap, got H = {H}")
+    U = np.concatenate([params.W1, params.b1[:, None], params.W2.T], axis=1)  # (H, D + 2): 每行描述一个单元
+    dist = np.linalg.norm(U[:, None, :] - U[None, :, :], axis=-1)  # (H, H)
+    i, j = np.unravel_index(np.argmax(dist), dist.shape)
+    return int(min(i, j)), int(max(i, j))
+
+
+def permutation_pair(seed: int = 0) -> tuple[MLPParams, MLPParams, np.ndarray, np.ndarray]:
+    """A network a (H = 4) trained on XOR data, and its copy b with its two most different units swapped.
 
     Args:
         seed: seed of the data (100 points) and of the initial weights.
@@ -117,6 +135,9 @@ def permutation_pair(seed: int = 4) -> tuple[MLPParams, MLPParams, np.ndarray, n
     _check_int(seed, "seed", 0)
     X, y = xor_data(25, np.random.default_rng(seed))
     a = fit_mlp(X, y, hidden=4, steps=500, lr=2.0, seed=seed)
-    b = permute_hidden(a, np.array([1, 0, 2, 3]))  # 只交换前两个隐藏单元
-    return a, b, X, y
+    # 中点处被交换的两个单元取平均, 成了同一个单元: 两者差得越多, 中点的网络丢掉的能力越多
+    i, j = most_different_pair(a)
+    perm = np.arange(4)
+    perm[[i, j]] = [j, i]
+    return a, permute_hidden(a, perm), X, y
 # --8<-- [end:experiment]

@@ -70,7 +70,7 @@ def softmax(z: np.ndarray, axis: int = -1, temperature: float = 1.0) -> np.ndarr
     Args:
         z: logits of any shape, floating.
         axis: the axis that holds the K classes.
-        temperature: T > 0; T < 1 sharpens, T > 1 flattens the distribution.
+        temperature: tau > 0; tau < 1 sharpens, tau > 1 flattens the distribution.
 
     Returns:
         Probabilities, same shape as z, summing to 1 along ``axis``.
@@ -78,7 +78,7 @@ def softmax(z: np.ndarray, axis: int = -1, temperature: float = 1.0) -> np.ndarr
     z = _check_logits(z, axis)
     _check_temperature(temperature)
     # softmax 平移不变: softmax(z - c) = softmax(z). 取 c = max(z), exp 的参数都 <= 0, 不会上溢;
-    # 先减再除以 T, 即使 T 很小, (z - max) / T 也只会趋向 -inf, exp 得 0 而不是 nan
+    # 先减再除以 tau, 即使 tau 很小, (z - max) / tau 也只会趋向 -inf, exp 得 0 而不是 nan
     e = np.exp((z - np.max(z, axis=axis, keepdims=True)) / temperature)
     return e / np.sum(e, axis=axis, keepdims=True)
 # --8<-- [end:softmax]
@@ -93,13 +93,12 @@ def softmax_naive(z: np.ndarray, axis: int = -1) -> np.ndarray:
         axis: the axis that holds the K classes.
 
     Returns:
-        Same shape as z; nan where exp overflowed to inf (inf / inf).
+        Same shape as z; nan where exp overflowed to inf (inf / inf), with NumPy's overflow warning.
     """
     z = _check_logits(z, axis)
-    # 故意不做任何保护: float64 里 exp(710) 已经是 inf. 只屏蔽警告, 让 nan 本身说明问题
-    with np.errstate(over="ignore", invalid="ignore"):
-        e = np.exp(z)
-        return e / np.sum(e, axis=axis, keepdims=True)
+    # 故意不做任何保护: float64 里 exp(710) 已经是 inf, NumPy 报 overflow, 随后 inf / inf 报 invalid 并给出 nan
+    e = np.exp(z)
+    return e / np.sum(e, axis=axis, keepdims=True)
 # --8<-- [end:naive]
 
 

@@ -82,8 +82,12 @@ def test_cross_entropy_equals_nll_of_softmax_probabilities(N: int, K: int) -> No
     np.testing.assert_allclose(cross_entropy(z, y), nll, rtol=1e-12, atol=1e-14)
 
 
-def test_nll_is_infinite_when_the_true_class_has_probability_zero() -> None:
-    assert nll_from_probs(np.array([[1.0, 0.0]]), np.array([1])) == np.inf
+def test_nll_is_infinite_when_the_true_class_has_probability_zero_without_any_float_error() -> None:
+    # 不对 0 求 log (而不是把 divide-by-zero 警告关掉): 在 all="raise" 下也不抛错
+    with np.errstate(all="raise"):
+        assert nll_from_probs(np.array([[1.0, 0.0]]), np.array([1])) == np.inf
+        assert nll_from_probs(np.array([[1.0, 0.0], [0.5, 0.5]]), np.array([1, 0])) == np.inf
+        np.testing.assert_allclose(nll_from_probs(np.array([[0.25, 0.75]]), np.array([1])), -np.log(0.75), rtol=1e-15)
 
 
 def test_one_hot_matches_torch() -> None:
@@ -169,11 +173,21 @@ def test_cross_entropy_rejects_float_labels_naming_y() -> None:
         cross_entropy(np.zeros((2, 3)), np.array([0.0, 1.0]))
 
 
-def test_bce_after_sigmoid_is_clamped_by_torch_while_the_logit_form_is_exact() -> None:
-    # The page's warning: sigmoid(800) rounds to 1, BCELoss clamps log at -100, and the gradient dies.
-    z = torch.tensor([800.0], dtype=torch.float64, requires_grad=True)
-    clamped = F.binary_cross_entropy(torch.sigmoid(z), torch.zeros(1, dtype=torch.float64))
+@pytest.mark.parametrize(
+    ("dtype", "z"),
+    [
+        (torch.float32, 17.33), (torch.float32, 18.0), (torch.float32, 30.0),
+        (torch.float64, 37.43), (torch.float64, 800.0),
+    ],
+)
+def test_bce_after_sigmoid_is_clamped_by_torch_while_the_logit_form_is_exact(dtype: torch.dtype, z: float) -> None:
+    # 页面上的警告: z >= (bits + 1) ln 2 时任何舍入正确的 sigmoid 都给出 1 (float32: 17.33, float64: 37.43),
+    # BCELoss 把 log 0 截断成 -100, 梯度为 0; 我们的 logit 写法给出 z 本身
+    zt = torch.tensor([z], dtype=dtype, requires_grad=True)
+    clamped = F.binary_cross_entropy(torch.sigmoid(zt), torch.zeros(1, dtype=dtype))
     clamped.backward()
-    assert clamped.item() == 100.0
-    assert z.grad is not None and z.grad.item() == 0.0
-    assert binary_cross_entropy_with_logits(np.array([800.0]), np.array([0.0])) == pytest.approx(800.0, rel=1e-15)
+    assert zt.grad is not None
+    np.testing.assert_allclose([clamped.item(), zt.grad.item()], [100.0, 0.0], rtol=1e-6, atol=0)
+    ours = binary_cross_entropy_with_logits(np.array([z]), np.array([0.0]))
+    np.testing.assert_allclose(ours, z, rtol=0, atol=1e-6)
+    assert abs(ours - clamped.item()) > 50

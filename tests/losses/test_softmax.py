@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
+from snippets.losses.cross_entropy import cross_entropy
 from snippets.losses.softmax import log_softmax, logsumexp, softmax, softmax_jacobian, softmax_naive
 
 SHAPES_AXES = [((5,), -1), ((3, 4), 0), ((3, 4), 1), ((2, 3, 4), 1), ((2, 3, 4), -1), ((1, 1), 0)]
@@ -48,9 +49,14 @@ def test_softmax_of_0_and_ln3_is_one_quarter_three_quarters() -> None:
 
 def test_naive_softmax_overflows_to_nan_where_stable_softmax_gives_one_zero() -> None:
     z = np.array([1000.0, 0.0])
-    assert np.isnan(softmax_naive(z)[0])
-    np.testing.assert_allclose(softmax(z), [1.0, 0.0], rtol=0, atol=1e-300)
-    np.testing.assert_allclose(log_softmax(z), [0.0, -1000.0], rtol=1e-15, atol=0)
+    with np.errstate(all="raise"), pytest.raises(FloatingPointError, match="overflow"):
+        softmax_naive(z)  # 朴素公式并不掩盖问题: exp(1000) 上溢
+    with np.errstate(over="ignore", invalid="ignore"):
+        assert np.isnan(softmax_naive(z)[0])
+    # 稳定写法: exp 的参数都 <= 0, 不会上溢, 也没有 inf / inf; e^{-1000} 下溢成 0 是正确的舍入, 不算错误
+    with np.errstate(over="raise", divide="raise", invalid="raise"):
+        np.testing.assert_allclose(softmax(z), [1.0, 0.0], rtol=0, atol=1e-300)
+        np.testing.assert_allclose(log_softmax(z), [0.0, -1000.0], rtol=1e-15, atol=0)
 
 
 def test_naive_softmax_agrees_with_stable_softmax_for_small_logits() -> None:
@@ -138,4 +144,32 @@ def test_stable_forms_match_torch_where_the_naive_formula_overflows_or_underflow
     np.testing.assert_allclose(softmax(zn), torch.softmax(zt, dim=-1).numpy(), rtol=1e-12, atol=1e-300)
     np.testing.assert_allclose(log_softmax(zn), torch.log_softmax(zt, dim=-1).numpy(), rtol=1e-12, atol=1e-12)
     np.testing.assert_allclose(logsumexp(zn), torch.logsumexp(zt, dim=-1).numpy(), rtol=1e-12, atol=0)
-    assert not np.all(np.isfinite(softmax_naive(zn)))  # the direct formula fails on each of these
+    with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
+        assert not np.all(np.isfinite(softmax_naive(zn)))  # the direct formula fails on each of these
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    z=arrays(np.float64, st.tuples(st.integers(1, 5), st.integers(2, 12)), elements=st.floats(-50.0, 50.0)),
+    data=st.data(),
+)
+def test_double_softmax_bounds_the_loss_below_and_the_top_probability_above(z: np.ndarray, data: st.DataObject) -> None:
+    # softmax 的输出再当 logits 传给交叉熵: 损失 >= ln(e + K - 1) - 1, 第二次 softmax 的最大概率 <= e / (e + K - 1)
+    N, K = z.shape
+    y = np.array(data.draw(st.lists(st.integers(0, K - 1), min_size=N, max_size=N)))
+    p = softmax(z, axis=1)
+    losses = cross_entropy(p, y, reduction="none")
+    assert np.all(losses >= math.log(math.e + K - 1) - 1 - 1e-12)
+    assert np.all(softmax(p, axis=1) <= math.e / (math.e + K - 1) + 1e-12)
+
+
+@pytest.mark.parametrize("K", [2, 10, 1000])
+def test_double_softmax_bounds_are_reached_by_a_confident_correct_network(K: int) -> None:
+    z = np.zeros((1, K))
+    z[0, K - 1] = 60.0  # 第一次 softmax 已是独热向量 (到 float64 精度)
+    y = np.array([K - 1])
+    p = softmax(z, axis=1)
+    np.testing.assert_allclose(cross_entropy(p, y), math.log(math.e + K - 1) - 1, rtol=1e-12)
+    np.testing.assert_allclose(softmax(p, axis=1).max(), math.e / (math.e + K - 1), rtol=1e-12)
+    expected = torch.nn.functional.cross_entropy(torch.softmax(torch.from_numpy(z), dim=1), torch.from_numpy(y))
+    np.testing.assert_allclose(cross_entropy(p, y), expected.item(), rtol=1e-12)

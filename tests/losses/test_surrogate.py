@@ -20,8 +20,8 @@ from snippets.losses.surrogate import accuracy, loss_and_accuracy_along
 def test_accuracy_matches_torch_argmax(N: int, K: int) -> None:
     rng = np.random.default_rng(N * K)
     z, y = rng.normal(size=(N, K)), rng.integers(0, K, size=N)
-    expected = (torch.argmax(torch.tensor(z), dim=1) == torch.tensor(y)).double().mean().item()
-    assert accuracy(z, y) == expected
+    n_correct = int((torch.argmax(torch.tensor(z), dim=1) == torch.tensor(y)).sum())
+    assert round(accuracy(z, y) * N) == n_correct  # 比较分对的个数 (整数), 不比较浮点数
 
 
 @settings(max_examples=200, deadline=None)
@@ -47,22 +47,43 @@ def test_accuracy_has_zero_finite_difference_gradient_where_cross_entropy_does_n
         for idx in np.ndindex(2, 2):
             E = np.zeros_like(W)
             E[idx] = 1e-6
-            d_acc = accuracy(X @ (W + E).T, y) - accuracy(X @ (W - E).T, y)
+            # 比较分对的样本数 (整数), 不比较浮点数
+            n_plus, n_minus = (round(accuracy(X @ (V).T, y) * 200) for V in (W + E, W - E))
             d_ce = cross_entropy(X @ (W + E).T, y) - cross_entropy(X @ (W - E).T, y)
-            assert d_acc == 0.0
-            assert d_ce != 0.0
+            assert n_plus == n_minus
+            assert abs(d_ce) > 1e-10
 
 
-def test_path_matches_pointwise_evaluation_and_accuracy_is_a_step_function() -> None:
-    X, y = make_blobs(200, np.random.default_rng(0))
-    W, D = np.array([[0.3, -0.2], [-0.1, 0.4]]), np.array([[-1.0, -1.0], [1.0, 1.0]])
-    ts = np.linspace(-1, 1, 41)
+def _margins(X: np.ndarray, y: np.ndarray, W: np.ndarray, D: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For K = 2: z_{i, y_i} - z_{i, other} = a_i + t b_i along W + t D, written out without argmax."""
+    sign = np.where(y == 1, 1.0, -1.0)  # (N,)
+    a = sign * (X @ (W[1] - W[0]))
+    b = sign * (X @ (D[1] - D[0]))
+    return a, b
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_accuracy_along_a_line_jumps_exactly_where_an_example_crosses_the_boundary(seed: int) -> None:
+    # 页面的说法: 准确率是阶梯函数, 只在某个样本的两个 logit 相等的超平面上跳变. 这里用解析的边界位置 t_i = -a_i / b_i
+    # 检查 loss_and_accuracy_along: 台阶的位置和高度都要对 (argmax 写错轴、方向取反、标签对错类都会让它失败)
+    rng = np.random.default_rng(seed)
+    X, y = make_blobs(60, rng)
+    W, D = rng.normal(size=(2, 2)), rng.normal(size=(2, 2))
+    a, b = _margins(X, y, W, D)
+    crossings = -a / b  # (N,): 样本 i 在 t_i 处越过决策边界
+    ts = np.linspace(-3.0, 3.0, 1201)
+    near = np.abs(ts[:, None] - crossings[None, :]).min(axis=1) < 1e-9
+    assert not near.any()  # 网格点不落在边界上, 不必关心 argmax 的并列规则
     losses, accs = loss_and_accuracy_along(X, y, W, D, ts)
-    for t, loss, acc in zip(ts, losses, accs, strict=True):
-        assert loss == pytest.approx(cross_entropy(X @ (W + t * D).T, y), rel=1e-12)
-        assert acc == accuracy(X @ (W + t * D).T, y)
-    assert np.allclose(accs * 200, np.round(accs * 200))  # only multiples of 1/N
-    assert len(np.unique(accs)) < len(ts) // 2  # flat steps, not a smooth curve
+    n_correct = np.round(accs * len(y)).astype(int)
+    expected = np.array([(a + t * b > 0).sum() for t in ts])
+    np.testing.assert_array_equal(n_correct, expected)
+    # 相邻网格点之间没有 t_i 时准确率不变; 有 t_i 时跳变量等于越过的样本数 (b_i > 0 的由错变对, 反之由对变错)
+    inside = (crossings[None, :] > ts[:-1, None]) & (crossings[None, :] <= ts[1:, None])  # (T - 1, N)
+    jumps = (inside * np.sign(b)[None, :]).sum(axis=1)
+    np.testing.assert_array_equal(np.diff(n_correct), jumps)
+    assert (jumps != 0).sum() >= 10  # 这条线上确实有许多台阶
+    np.testing.assert_allclose(losses, [cross_entropy(X @ (W + t * D).T, y) for t in ts], rtol=1e-12, atol=0)
 
 
 @pytest.mark.parametrize(

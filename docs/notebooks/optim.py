@@ -22,7 +22,7 @@ import torch
 
 from snippets.optim.adaptive import Adam, AdamW
 from snippets.optim.batch_size import train_mlp
-from snippets.optim.initialization import kaiming_std, preactivation_stds, xavier_std
+from snippets.optim.initialization import forward_moments, kaiming_std, preactivation_stds, xavier_std
 from snippets.optim.quadratic import bowl, trajectory
 from snippets.optim.sgd import SGD
 
@@ -61,22 +61,33 @@ for name, o in {"SGD 0.95": SGD(0.95), "Momentum 0.1": SGD(0.1, momentum=0.9), "
     print(f"{name:12s} f after 30 steps: {bowl(path)[-1]:.4f}")
 
 # %% [markdown]
-# ## 3. 批大小：固定学习率与按批大小缩放
+# ## 3. 批大小：固定学习率、线性缩放与平方根缩放
 #
-# 面经 004#43 的设定（12 维高斯，400 个训练、100 个测试样本），5 个 epoch，这里只用 3 个种子以便快速运行。
+# 12 维高斯、400 个训练和 100 个测试样本，5 个 epoch，10 个种子；每格是测试正确率的中位数（括号里是最小到最大）。
+# 可以换一条 $\eta(B)$ 规则试试：最终正确率主要看 $\eta \times$ 更新次数够不够。
 
 # %%
-for B in (1, 16, 400):
-    fixed = train_mlp(B, 0.01, epochs=5, seeds=(0, 1, 2)).accuracy.mean()
-    scaled = train_mlp(B, 0.01 * B, epochs=5, seeds=(0, 1, 2)).accuracy.mean()
-    print(f"B = {B:3d}: fixed lr {fixed:.3f}, scaled lr {scaled:.3f}")
+seeds = tuple(range(10))
+for name, lr_of in {"fixed 0.01": lambda B: 0.01, "0.01 * B": lambda B: 0.01 * B,
+                    "0.2 * sqrt(B)": lambda B: 0.2 * np.sqrt(B)}.items():
+    cells = []
+    for B in (1, 16, 400):
+        acc = train_mlp(B, float(lr_of(B)), epochs=5, seeds=seeds).accuracy
+        cells.append(f"B={B}: {np.median(acc):.3f} ({acc.min():.2f}-{acc.max():.2f})")
+    print(f"{name:14s}", "  ".join(cells))
 
 # %% [markdown]
 # ## 4. 初始化：20 层 ReLU 网络的逐层标准差
 #
-# Xavier（增益 1）每层把方差减半，He 初始化保持不变。
+# Xavier（增益 1）每层把方差减半；He 初始化保持 ReLU 输出的二阶矩 $\mathbb{E}[a^2] = 1$，
+# 所以预激活的标准差在 $\sqrt2 \approx 1.41$ 附近。
+# 10 个种子：第 1、10、20 层的中位数（括号里是最小到最大），以及 He 网络在 10 个种子上平均的 $\mathbb{E}[a^2]$。
 
 # %%
 n = 128
-print("Xavier:", preactivation_stds(xavier_std(n, n), "relu")[[0, 9, 19]].round(4))
-print("He    :", preactivation_stds(kaiming_std(n, n), "relu")[[0, 9, 19]].round(4))
+for name, std in (("Xavier", xavier_std(n, n)), ("He", kaiming_std(n, n))):
+    s = np.array([preactivation_stds(std, "relu", seed=k) for k in range(10)])  # (10, 20)
+    cells = [f"{np.median(s[:, j]):.2g} ({s[:, j].min():.2g}-{s[:, j].max():.2g})" for j in (0, 9, 19)]
+    print(f"{name:6s}", "  ".join(cells))
+a2 = np.array([forward_moments(kaiming_std(n, n), "relu", seed=k)[1] for k in range(10)])
+print("He E[a^2], mean of 10 seeds, layers 1, 10, 20:", np.round(a2.mean(axis=0)[[0, 9, 19]], 1))

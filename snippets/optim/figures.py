@@ -11,12 +11,12 @@ from matplotlib.figure import Figure
 
 from snippets.figures import figure
 from snippets.optim.adaptive import Adagrad, Adam, AdamW, RMSprop
-from snippets.optim.batch_size import train_mlp
+from snippets.optim.batch_size import LR_RULES, lr_sweep
 from snippets.optim.ema import ema, ema_weights
 from snippets.optim.initialization import Activation, gain, kaiming_std, preactivation_stds, xavier_std
-from snippets.optim.layer_speed import Act, layer_speed
+from snippets.optim.layer_speed import LR_GRID, SEEDS, Act, LayerSpeed, stable_run
 from snippets.optim.quadratic import Optimizer, bowl, trajectory
-from snippets.optim.reddi import average_regret, online_adam
+from snippets.optim.reddi import average_regret, online_adam, theorem1_setting
 from snippets.optim.schedules import cosine_lr, step_lr, warmup_cosine_lr
 from snippets.optim.sgd import SGD, MomentumLrInside
 from snippets.plotting import new_figure
@@ -29,7 +29,7 @@ TRAJECTORY_SETUPS: tuple[tuple[str, str, Callable[[], Optimizer]], ...] = (
     ("RMSprop", r"$\eta = 0.1,\ \alpha = 0.99$", lambda: RMSprop(0.1)),
     ("Adam", r"$\eta = 0.3$", lambda: Adam(0.3)),
 )
-BATCH_SIZES = (1, 4, 8, 16, 32, 64, 128, 256, 400)
+BATCH_SIZES = (1, 2, 4, 8, 16, 32, 64, 128, 256, 400)  # 批大小页的代码块用同一组
 
 
 # 每张图在浅色和深色主题下各渲染一次; 实验只依赖可哈希的参数, 用 functools.cache 在进程内记住结果,
@@ -47,27 +47,30 @@ def _trajectory_path(index: int) -> np.ndarray:
 
 
 @functools.cache
-def _batch_accuracy(batch_size: int, lr: float) -> np.ndarray:
-    """Test accuracy of the 10 seeds, shape (10,), read-only."""
-    return _frozen(train_mlp(batch_size, lr, 5, tuple(range(10))).accuracy)
+def _batch_sweep() -> tuple[np.ndarray, np.ndarray]:
+    """lr_sweep over LR_RULES and BATCH_SIZES, 5 epochs, 10 seeds: accuracy (6, 10, 10), eta * updates (6, 10)."""
+    acc, budget = lr_sweep(LR_RULES, BATCH_SIZES, 5, tuple(range(10)))
+    return _frozen(acc), _frozen(budget)
 
 
 @functools.cache
 def _online_iterates(amsgrad: bool) -> np.ndarray:
-    """Reddi et al.'s problem, C = 3, 3000 rounds, shape (3000,), read-only."""
-    return _frozen(online_adam(3.0, 3000, amsgrad=amsgrad))
+    """Reddi et al.'s problem in the Theorem 1 setting, C = 3, 3000 rounds, shape (3000,), read-only."""
+    setting = theorem1_setting(3.0)
+    return _frozen(online_adam(setting.C, 3000, amsgrad=amsgrad, **setting.as_kwargs()))
 
 
 @functools.cache
 def _preactivation_stds(std: float, act: Activation) -> np.ndarray:
-    """std of z^(l) for the 20 layers, read-only."""
-    return _frozen(preactivation_stds(std, act))
+    """std of z^(l) for the 20 layers and seeds 0..9, shape (10, 20), read-only."""
+    return _frozen(np.array([preactivation_stds(std, act, seed=k) for k in range(10)]))
 
 
 @functools.cache
-def _layer_rel_change(act: Act, norm: bool) -> np.ndarray:
-    """LayerSpeed.rel_change of the seed-0 run, shape (201, 6), read-only."""
-    return _frozen(layer_speed(act, norm).rel_change)
+def _layer_stable_run(act: Act, norm: bool) -> tuple[float, LayerSpeed]:
+    """The page's run of one variant: the largest stable lr of LR_GRID, 10 seeds, 200 steps."""
+    lr, run, _ = stable_run(act, norm, LR_GRID, SEEDS)
+    return lr, LayerSpeed(_frozen(run.rel_change), _frozen(run.grad_norm), _frozen(run.loss), run.first_rise)
 
 
 @figure("optimizer-trajectories")
@@ -165,33 +168,31 @@ def lr_schedules() -> Figure:
 
 @figure("batch-size-accuracy")
 def batch_size_accuracy() -> Figure:
-    """Test accuracy vs batch size, fixed lr vs lr = 0.01 B, 5 epochs, mean +- std over 10 seeds."""
-    fig, (ax, ax_u) = new_figure("wide", ncols=2)
-    for i, (label, lr_of) in enumerate(((r"fixed $\eta = 0.01$", lambda B: 0.01),
-                                        (r"scaled $\eta = 0.01\,B$", lambda B: 0.01 * B))):
-        # B = 1 时两种学习率相同 (0.01 * 1 == 0.01), 缓存让缩放的那条线直接复用固定学习率的结果
-        acc = np.array([_batch_accuracy(B, lr_of(B)) for B in BATCH_SIZES])  # (len(B), seeds)
-        m, s = acc.mean(axis=1), acc.std(axis=1)
-        ax.plot(BATCH_SIZES, m, "o-", color=f"C{i}", label=label, markersize=3)
-        ax.fill_between(BATCH_SIZES, m - s, m + s, color=f"C{i}", alpha=0.2, linewidth=0)
-    updates = [5 * -(-400 // B) for B in BATCH_SIZES]
-    ax.axhline(0.9584, color="C6", linestyle=":", linewidth=1, label="Bayes 0.958")
+    """Test accuracy vs batch size for six lr rules, and vs eta times updates; median and range of 10 seeds."""
+    acc, budget = _batch_sweep()
+    med = np.median(acc, axis=2)
+    fig, (ax, ax_b) = new_figure("wide", ncols=2, sharey=True)
+    for i, (base, power) in enumerate(LR_RULES):
+        label = {0.0: rf"${base:g}$", 0.5: rf"${base:g}\sqrt{{B}}$", 1.0: rf"${base:g}\,B$"}[power]
+        ax.plot(BATCH_SIZES, med[i], "o-", color=f"C{i}", label=label, markersize=2.5, linewidth=1.2)
+        ax.fill_between(BATCH_SIZES, acc[i].min(axis=1), acc[i].max(axis=1), color=f"C{i}", alpha=0.1, linewidth=0)
+        ax_b.errorbar(budget[i], med[i], yerr=[med[i] - acc[i].min(axis=1), acc[i].max(axis=1) - med[i]], fmt="o",
+                      color=f"C{i}", markersize=2.5, elinewidth=0.6, alpha=0.8)
+    for a in (ax, ax_b):
+        a.axhline(0.9584, color="C6", linestyle=":", linewidth=1)
     ax.set_xscale("log", base=2)
     ax.set_xlabel(r"batch size $B$")
     ax.set_ylabel("test accuracy (100 samples)")
-    ax.set_ylim(0.3, 1.0)
-    ax.legend(fontsize=7.5, loc="lower left")
-    ax_u.plot(BATCH_SIZES, updates, "o-", color="C2", markersize=3)
-    ax_u.set_xscale("log", base=2)
-    ax_u.set_yscale("log")
-    ax_u.set_xlabel(r"batch size $B$")
-    ax_u.set_ylabel("parameter updates in 5 epochs")
+    ax.set_ylim(0.2, 1.0)
+    ax.legend(title=r"$\eta(B)$", title_fontsize=7, fontsize=6.5, ncols=2, loc="lower left")
+    ax_b.set_xscale("log")
+    ax_b.set_xlabel(r"$\eta\,\times$ updates in 5 epochs")
     return fig
 
 
 @figure("init-activation-stats")
 def init_activation_stats() -> Figure:
-    """std of the pre-activations per layer of a 20-layer, width-128 net for several inits."""
+    """std of the pre-activations per layer of a 20-layer, width-128 net for several inits, 10 seeds."""
     n = 128
     fig, (ax_t, ax_r) = new_figure("wide", ncols=2)
     setups: dict[Any, tuple[Activation, list[tuple[float, str]]]] = {
@@ -203,32 +204,43 @@ def init_activation_stats() -> Figure:
     layers = np.arange(1, 21)
     for ax, (act, runs) in setups.items():
         for i, (std, label) in enumerate(runs):
-            ax.plot(layers, _preactivation_stds(std, act), "o-", color=f"C{i}", label=label, markersize=2.5)
+            stds = _preactivation_stds(std, act)  # (10 个种子, 20 层): 中位数连线, 阴影为最小到最大
+            ax.fill_between(layers, stds.min(axis=0), stds.max(axis=0), color=f"C{i}", alpha=0.2, linewidth=0)
+            ax.plot(layers, np.median(stds, axis=0), "o-", color=f"C{i}", label=label, markersize=2.5)
         ax.set_yscale("log")
         ax.set_ylim(1e-6, 1e4)
         ax.set_xlabel("layer")
         ax.set_title(act, fontsize=9)
         ax.legend(fontsize=7, ncols=2, loc="upper right")
     ax_t.set_ylabel(r"std of $z^{(l)}$")
+    ax_r.axhline(np.sqrt(2), color="C6", linestyle=":", linewidth=1)  # He + ReLU, 单位方差输入: E[z^2] = 2
+    ax_r.text(20, np.sqrt(2) * 2.5, r"$\sqrt{2}$", fontsize=7.5, ha="right")
     return fig
 
 
 @figure("layer-speed")
 def layer_speed_figure() -> Figure:
-    """Relative weight change per layer over 200 GD steps: sigmoid, ReLU, ReLU with normalization."""
-    fig, axes = new_figure("full", ncols=3, sharey=True)
-    variants: tuple[tuple[Act, bool], ...] = (("sigmoid", False), ("relu", False), ("relu", True))
+    """Relative weight change per layer over 200 GD steps, median and range over 10 seeds, four variants."""
+    fig, axes = new_figure("square", ncols=2, nrows=2, sharex=True, sharey=True)
+    variants: tuple[tuple[Act, bool], ...] = (("sigmoid", False), ("relu", False), ("sigmoid", True), ("relu", True))
     for ax, (act, norm) in zip(axes.flat, variants, strict=True):
-        rel = _layer_rel_change(act, norm)
-        steps = np.arange(1, rel.shape[0])
-        for layer in range(rel.shape[1]):
-            ax.plot(steps, rel[1:, layer], color=f"C{layer}", label=f"$W_{layer + 1}$", linewidth=1.3)
+        lr, run = _layer_stable_run(act, norm)
+        rel = run.rel_change[:, 1:]  # (10, 200, 6), 从第 1 步起 (对数轴)
+        steps = np.arange(1, rel.shape[1] + 1)
+        for layer in range(rel.shape[2]):
+            ax.fill_between(steps, rel[:, :, layer].min(axis=0), rel[:, :, layer].max(axis=0), color=f"C{layer}",
+                            alpha=0.18, linewidth=0)
+            ax.plot(steps, np.median(rel[:, :, layer], axis=0), color=f"C{layer}", label=f"$W^{{({layer + 1})}}$",
+                    linewidth=1.1)
         ax.set_xscale("log")
         ax.set_yscale("log")
-        ax.set_title(f"{act}{' + norm' if norm else ''}", fontsize=9)
-        ax.set_xlabel("step")
-    axes[0].set_ylabel(r"$\|W_l(t) - W_l(0)\| / \|W_l(0)\|$")
-    axes[2].legend(fontsize=7, ncols=2, loc="lower right")
+        ax.set_title(f"{act}{' + norm' if norm else ''}, $\\eta = {lr:g}$", fontsize=8.5)
+        ax.tick_params(labelsize=7)
+    for ax in axes[1]:
+        ax.set_xlabel("step $t$", fontsize=8)
+    for ax in axes[:, 0]:
+        ax.set_ylabel(r"$r^{(l)}(t)$", fontsize=8)
+    axes[1, 0].legend(fontsize=6.5, ncols=2, loc="lower right")  # 这一格右下角空着
     return fig
 
 

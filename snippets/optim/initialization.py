@@ -63,31 +63,37 @@ def _act(z: np.ndarray, activation: Activation) -> np.ndarray:
 
 
 # --8<-- [start:forward_stats]
-def preactivation_stds(std: float, activation: Activation, depth: int = 20, width: int = 128,
-                       n: int = 128, seed: int = 0) -> np.ndarray:
-    """Push N(0, I) inputs through ``depth`` layers z = W a, a = act(z) (no bias); std(z) per layer.
+def forward_moments(std: float, activation: Activation, depth: int = 20, width: int = 128, n: int = 128,
+                    seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Push N(0, I) inputs through ``depth`` layers z = W a, a = act(z) (no bias); second moments per layer.
 
     Args:
         std: the std of every weight (e.g. ``kaiming_std(width, width)``, 0.01 or 1.0).
         activation: the nonlinearity after every layer.
-        depth, width: number of layers and their size; n: number of input samples.
+        depth, width: number of layers L and their size; n: number of input samples.
         seed: seeds inputs and weights.
 
     Returns:
-        std of the pre-activations z of each layer, shape (depth,).
+        mean of z^2 and mean of a^2 = act(z)^2 over all samples and units, each of shape (depth,).
     """
     if depth < 1 or width < 1 or n < 2:
         raise ValueError(f"depth, width must be >= 1 and n >= 2, got {depth}, {width}, {n}")
     rng = np.random.default_rng(seed)
-    a = rng.standard_normal((n, width))  # (N, width)
-    out = np.empty(depth)
+    a = rng.standard_normal((n, width))  # (N, width), E[a^2] = 1: 输入不是 ReLU 的输出
+    z2, a2 = np.empty(depth), np.empty(depth)
     for layer in range(depth):
         W = init_weight(width, width, std, rng)  # (out, in)
-        # z = a W^T; Var(z) = fan_in Var(W) E[a^2]. 用 einsum 而非 @: 这种尺寸下多线程 BLAS 反而更慢
+        # z = a W^T; E[z^2] = fan_in Var(W) E[a^2]. 用 einsum 而非 @: 这种尺寸下多线程 BLAS 反而更慢
         z = np.einsum("ni,oi->no", a, W)
-        out[layer] = z.std()
         a = _act(z, activation)
-    return out
+        z2[layer], a2[layer] = np.mean(z**2), np.mean(a**2)
+    return z2, a2
+
+
+def preactivation_stds(std: float, activation: Activation, depth: int = 20, width: int = 128, n: int = 128,
+                       seed: int = 0) -> np.ndarray:
+    """Root mean square of z per layer, shape (depth,): its std, since the weights have mean 0."""
+    return np.sqrt(forward_moments(std, activation, depth, width, n, seed)[0])
 # --8<-- [end:forward_stats]
 
 
@@ -117,3 +123,31 @@ def hidden_unit_spread(W1_init: np.ndarray, w2_init: np.ndarray, steps: int = 20
         W1 -= lr * dW1
     return float(np.abs(W1 - W1[0]).max())
 # --8<-- [end:symmetry]
+
+
+# --8<-- [start:orthogonal]
+def orthogonal_weight(fan_in: int, fan_out: int, rng: np.random.Generator, g: float = 1.0) -> np.ndarray:
+    """W of shape (fan_out, fan_in) with orthonormal rows (or columns, if fan_out > fan_in), times gain g.
+
+    Same construction as torch.nn.init.orthogonal_: QR of a Gaussian matrix, signs fixed by diag(R).
+    """
+    _check_fans(fan_in, fan_out)
+    A = rng.standard_normal((max(fan_in, fan_out), min(fan_in, fan_out)))
+    Q, R = np.linalg.qr(A)  # Q: (max, min), 列正交
+    Q *= np.sign(np.diag(R))  # 让 Q 在正交矩阵上均匀分布 (Haar), 而不只是某个 QR 约定的结果
+    return g * (Q.T if fan_out < fan_in else Q)
+
+
+def chain_singular_values(init: Literal["gaussian", "orthogonal"], depth: int = 20, width: int = 128,
+                          seed: int = 0) -> np.ndarray:
+    """Singular values of W^(L) ... W^(1) for a deep linear net: its input-output Jacobian, shape (width,)."""
+    if init not in ("gaussian", "orthogonal") or depth < 1:
+        raise ValueError(f"init must be 'gaussian' or 'orthogonal' and depth >= 1, got {init!r}, {depth}")
+    rng = np.random.default_rng(seed)
+    J = np.eye(width)
+    for _ in range(depth):
+        W = (orthogonal_weight(width, width, rng) if init == "orthogonal"
+             else init_weight(width, width, 1 / np.sqrt(width), rng))  # 两者都让 E|W x|^2 = |x|^2
+        J = W @ J
+    return np.linalg.svd(J, compute_uv=False)
+# --8<-- [end:orthogonal]

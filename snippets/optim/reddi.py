@@ -3,10 +3,44 @@
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 
 from snippets.optim._checks import check_hyper
+
+
+def _check_C(C: float) -> float:
+    C = check_hyper("C", C, 2.0)
+    if C == 2.0:
+        raise ValueError("C must be > 2 (otherwise x* = -1 is not the unique optimum)")
+    return C
+
+
+# --8<-- [start:setting]
+@dataclass(frozen=True)
+class Theorem1Setting:
+    """The constants of Theorem 1 of Reddi et al.: beta1 = 0, beta2 = 1 / (1 + C^2), alpha < sqrt(1 - beta2)."""
+
+    C: float
+    alpha: float
+    beta1: float
+    beta2: float
+
+    def as_kwargs(self) -> dict[str, float]:
+        """The keyword arguments of ``online_adam`` for this setting."""
+        return {"alpha": self.alpha, "beta1": self.beta1, "beta2": self.beta2}
+
+
+def theorem1_setting(C: float = 3.0, alpha: float = 0.5) -> Theorem1Setting:
+    """The paper's setting for a given C; raises ValueError when alpha breaks the theorem's condition."""
+    C = _check_C(C)
+    beta2 = 1 / (1 + C**2)
+    alpha = check_hyper("alpha", alpha)
+    if not 0 < alpha < math.sqrt(1 - beta2):
+        raise ValueError(f"alpha must be in (0, sqrt(1 - beta2)) = (0, {math.sqrt(1 - beta2):.4f}), got {alpha}")
+    return Theorem1Setting(C=C, alpha=alpha, beta1=0.0, beta2=beta2)
+# --8<-- [end:setting]
 
 
 # --8<-- [start:reddi]
@@ -34,7 +68,7 @@ def online_adam(C: float, steps: int, alpha: float = 0.5, beta1: float = 0.0, be
     Returns:
         The iterates x_1..x_T, shape (steps,).
     """
-    C = check_hyper("C", C, 2.0)
+    C = _check_C(C)
     if not isinstance(steps, int) or steps < 1:
         raise ValueError(f"steps must be a positive int, got {steps}")
     beta2 = 1 / (1 + C**2) if beta2 is None else check_hyper("beta2", beta2, 0.0, 1.0)
@@ -60,7 +94,7 @@ def average_regret(xs: np.ndarray, C: float) -> np.ndarray:
     xs = np.asarray(xs, dtype=float)
     if xs.ndim != 1 or xs.size == 0:
         raise ValueError(f"xs must be a non-empty 1-D array, got shape {xs.shape}")
-    C = check_hyper("C", C, 2.0)
+    C = _check_C(C)
     t = np.arange(1, xs.size + 1)
     g = np.where(t % 3 == 1, C, -1.0)
     # f_t 是线性的: f_t(x_t) - f_t(x*) = g_t (x_t - x*)

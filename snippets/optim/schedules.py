@@ -57,3 +57,31 @@ def warmup_cosine_lr(t: int, lr0: float, warmup: int, total: int, eta_min: float
             else lr0
     return cosine_lr(t - warmup, lr0, total - warmup, eta_min)
 # --8<-- [end:schedules]
+
+
+# --8<-- [start:range_test]
+def range_test_lr(i: int, start: float, end: float, num_it: int, mode: str = "linear") -> float:
+    """Learning rate of iteration i = 0..num_it-1 of an LR range test that sweeps from start to end.
+
+    Args:
+        i: iteration index, 0 <= i < num_it.
+        start, end: first and last learning rate, 0 < start < end.
+        num_it: number of iterations (>= 2).
+        mode: "linear" (Smith 2017: equal steps in lr) or "exp" (fast.ai's lr_find: equal steps in log lr).
+
+    Returns:
+        The learning rate of iteration i.
+    """
+    if _check_step(num_it, "num_it") < 2 or not 0 <= _check_step(i, "i") < num_it:
+        raise ValueError(f"need num_it >= 2 and 0 <= i < num_it, got i={i}, num_it={num_it}")
+    start, end = check_hyper("start", start), check_hyper("end", end)
+    if not 0 < start < end:
+        raise ValueError(f"need 0 < start < end, got start={start}, end={end}")
+    frac = i / (num_it - 1)
+    if mode == "linear":
+        return start + (end - start) * frac
+    if mode == "exp":
+        # 每一步把 lr 乘同一个倍数: 在对数轴上均匀, 从 1e-7 扫到 10 时每个数量级分到同样多的迭代
+        return start * (end / start) ** frac
+    raise ValueError(f"mode must be 'linear' or 'exp', got {mode!r}")
+# --8<-- [end:range_test]

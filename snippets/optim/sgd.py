@@ -14,7 +14,7 @@ class SGD:
     Args:
         lr: learning rate eta > 0.
         momentum: mu in [0, 1).
-        dampening: tau in [0, 1]; the new gradient enters the buffer with weight 1 - tau.
+        dampening: d in [0, 1]; the new gradient enters the buffer with weight 1 - d.
         weight_decay: lambda >= 0, added to the gradient as lambda * theta (L2).
         nesterov: use the look-ahead direction g + mu * buf (needs momentum > 0, dampening = 0).
     """
@@ -35,7 +35,7 @@ class SGD:
         theta, grad = check_param_grad(theta, grad)
         g = grad + self.weight_decay * theta
         if self.momentum > 0:
-            # PyTorch: 第一步 b = g (不乘 1 - dampening), 之后 b = mu b + (1 - tau) g
+            # PyTorch: 第一步 b = g (不乘 1 - dampening), 之后 b = mu b + (1 - d) g
             if self.buf is None:
                 self.buf = g.copy()
             else:

@@ -8,7 +8,15 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from snippets.optim.ema import effective_window, ema, ema_weights
+from snippets.optim.ema import (
+    effective_window,
+    ema,
+    ema_weights,
+    initial_weight,
+    mean_teacher_decay,
+    weight_ema,
+    yolov5_decay,
+)
 
 
 def test_ema_equals_its_closed_form_weighted_sum() -> None:
@@ -38,8 +46,22 @@ def test_weights_sum_to_one_and_mean_age_is_beta_over_one_minus_beta(beta: float
     np.testing.assert_allclose(w.sum(), 1.0, rtol=1e-12)
     np.testing.assert_allclose(w @ np.arange(20000), beta / (1 - beta), rtol=1e-9)
     np.testing.assert_allclose(effective_window(beta), 1 / (1 - beta), rtol=1e-15)
-    # 年龄为 1/(1-beta) 的样本, 权重是最新样本的 beta^{1/(1-beta)}: beta -> 1 时从下方趋于 1/e
-    assert 0.25 <= beta ** (1 / (1 - beta)) < np.exp(-1)
+
+
+@pytest.mark.parametrize("beta", [0.5, 0.9, 0.99])
+def test_ema_impulse_response_gives_the_page_numbers_for_the_window(beta: float) -> None:
+    # 把一个单位脉冲喂给 ema: 第 k 步之后它在 s_t 里的权重就是 ema 自己给年龄 k 的权重;
+    # 页面的两个说法都由 ema 的输出来检查 (递推写错时这里会失败, 不只是 beta 的算术)
+    n = int(round(effective_window(beta)))
+    T = 40 * n
+    x = np.zeros(T)
+    x[0] = 1.0
+    w = ema(x, beta)  # w[k] = x_1 在 s_{k+1} 中的权重 = (1 - beta) beta^k
+    np.testing.assert_allclose(w, ema_weights(beta, T), rtol=1e-12)
+    # 年龄为 1/(1-beta) 的观测, 权重是最新观测的 beta^{1/(1-beta)}: 在 [1/4, 1/e) 内, beta -> 1 时趋于 1/e
+    assert 0.25 <= w[n] / w[0] < np.exp(-1)
+    # 最近 1/(1-beta) 步占全部权重的 63% 到 75% (beta -> 1 时趋于 1 - 1/e)
+    assert 1 - np.exp(-1) <= w[:n].sum() / w.sum() <= 0.75
 
 
 def test_batchnorm_running_mean_is_an_ema_with_beta_equal_one_minus_momentum() -> None:
@@ -50,6 +72,74 @@ def test_batchnorm_running_mean_is_an_ema_with_beta_equal_one_minus_momentum() -
         bn(torch.from_numpy(xb))
     expected = ema(batches.mean(axis=1), beta=0.9)[-1]  # 运行均值从 0 开始, 不做偏差修正
     np.testing.assert_allclose(bn.running_mean.numpy(), expected, rtol=1e-12)
+
+
+def _averaged_model_run(thetas: np.ndarray, avg_fn=None, multi_avg_fn=None) -> np.ndarray:  # type: ignore[no-untyped-def]
+    """torch.optim.swa_utils.AveragedModel fed theta_0..theta_T; its parameter after each update."""
+    model = torch.nn.Linear(thetas.shape[1], 1, bias=False, dtype=torch.float64)
+    avg = torch.optim.swa_utils.AveragedModel(model, avg_fn=avg_fn, multi_avg_fn=multi_avg_fn)
+    out = []
+    for th in thetas:
+        with torch.no_grad():
+            model.weight.copy_(torch.from_numpy(th)[None])
+        avg.update_parameters(model)  # 第一次调用直接复制参数 (s_0 = theta_0), 之后按 avg_fn 平均
+        out.append(avg.module.weight.detach().numpy()[0].copy())
+    return np.array(out)
+
+
+def test_weight_ema_with_constant_decay_matches_torch_averaged_model() -> None:
+    thetas = np.random.default_rng(0).standard_normal((30, 4))
+    theirs = _averaged_model_run(thetas, multi_avg_fn=torch.optim.swa_utils.get_ema_multi_avg_fn(0.9))
+    np.testing.assert_allclose(weight_ema(thetas, np.full(29, 0.9)), theirs, rtol=1e-12, atol=1e-14)
+
+
+@pytest.mark.parametrize("name", ["yolov5", "mean_teacher"])
+def test_warmed_up_weight_ema_matches_torch_averaged_model_with_the_same_decay(name: str) -> None:
+    # AveragedModel 把已平均的次数 n 传给 avg_fn; 第 t 次平均时 n = t, 正好是两种预热公式里的 t
+    decay_of = {"yolov5": lambda t: yolov5_decay(t, 0.999, tau=5.0),
+                "mean_teacher": lambda t: mean_teacher_decay(t, 0.9)}[name]
+
+    def avg_fn(s: torch.Tensor, p: torch.Tensor, n: torch.Tensor) -> torch.Tensor:
+        d = decay_of(int(n))
+        return d * s + (1 - d) * p
+
+    thetas = np.random.default_rng(1).standard_normal((40, 3))
+    ours = weight_ema(thetas, np.array([decay_of(t) for t in range(1, 40)]))
+    np.testing.assert_allclose(ours, _averaged_model_run(thetas, avg_fn=avg_fn), rtol=1e-12, atol=1e-14)
+
+
+def test_mean_teacher_warm_up_is_the_plain_average_of_all_weights_so_far() -> None:
+    # d_t = 1 - 1/(t + 1) 时 s_t = (theta_0 + ... + theta_t) / (t + 1); alpha = 0.95 在 t + 1 = 20 之后才接管
+    thetas = np.random.default_rng(2).standard_normal((60, 5))
+    s = weight_ema(thetas, np.array([mean_teacher_decay(t, 0.95) for t in range(1, 60)]))
+    running_mean = np.cumsum(thetas, axis=0) / np.arange(1, 61)[:, None]
+    np.testing.assert_allclose(s[:20], running_mean[:20], rtol=1e-12, atol=1e-14)
+    assert np.abs(s[40:] - running_mean[40:]).max() > 1e-2  # 之后是 alpha = 0.95 的 EMA, 不再是全程平均
+
+
+def test_yolov5_decay_by_hand_and_the_weight_left_on_the_initial_weights() -> None:
+    np.testing.assert_allclose(yolov5_decay(2000), 0.9999 * (1 - np.exp(-1)), rtol=1e-14)
+    np.testing.assert_allclose(yolov5_decay(1), 0.9999 * (1 - np.exp(-1 / 2000)), rtol=1e-14)
+    assert yolov5_decay(10_000) < yolov5_decay(20_000) < 0.9999
+    # initial_weight 就是 theta_0 在 s_t 里的系数: 把 theta_0 = 1, 其余为 0 喂给 weight_ema 得到同一个数
+    d = np.array([yolov5_decay(t, 0.99, tau=3.0) for t in range(1, 21)])
+    impulse = np.zeros(21)
+    impulse[0] = 1.0
+    np.testing.assert_allclose(weight_ema(impulse, d)[1:], initial_weight(d), rtol=1e-12)
+    np.testing.assert_allclose(initial_weight(np.full(5, 0.9999)), 0.9999 ** np.arange(1, 6), rtol=1e-14)
+
+
+def test_warmup_functions_reject_bad_input() -> None:
+    with pytest.raises(ValueError, match="t must"):
+        yolov5_decay(0)
+    with pytest.raises(ValueError, match="tau"):
+        yolov5_decay(5, tau=0.0)
+    with pytest.raises(ValueError, match="alpha"):
+        mean_teacher_decay(5, alpha=1.0)
+    with pytest.raises(ValueError, match="decays"):
+        weight_ema(np.zeros((4, 2)), np.full(4, 0.5))
+    with pytest.raises(ValueError, match="decays"):
+        initial_weight(np.array([0.5, 1.0]))
 
 
 def test_ema_functions_reject_bad_input() -> None:
@@ -63,6 +153,7 @@ def test_ema_functions_reject_bad_input() -> None:
         effective_window(-0.1)
 
 
+@pytest.mark.experiment
 def test_uncorrected_adam_step_ratio_is_sqrt10_at_first_peaks_at_step_12_and_is_3_2_at_step_100() -> None:
     # 不修正 / 修正 的 Adam 步长之比 = (1 - beta1^t) / sqrt(1 - beta2^t), 与梯度无关
     g = np.ones(1000)

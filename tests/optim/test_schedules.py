@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import torch
 
-from snippets.optim.schedules import cosine_lr, linear_lr, step_lr, warmup_cosine_lr
+from snippets.optim.schedules import cosine_lr, linear_lr, range_test_lr, step_lr, warmup_cosine_lr
 
 
 def _torch_lrs(make: Callable[[torch.optim.Optimizer], object], lr0: float, n: int) -> list[float]:
@@ -64,3 +64,31 @@ def test_schedules_reject_bad_input() -> None:
         warmup_cosine_lr(0, 0.1, 10, 10)
     with pytest.raises(ValueError, match="t must"):
         step_lr(-1, 0.1, 5)
+
+
+@pytest.mark.parametrize("start, end, num_it", [(1e-7, 10.0, 100), (1e-4, 0.02, 37)])
+def test_range_test_linear_matches_torch_linearlr_and_exp_matches_exponentiallr(start: float, end: float,
+                                                                               num_it: int) -> None:
+    # 线性 (Smith 2017): 以 end 为基准, 因子从 start/end 线性升到 1; 指数 (fast.ai): 每步乘同一个 gamma
+    lin = _torch_lrs(lambda o: torch.optim.lr_scheduler.LinearLR(o, start / end, 1.0, num_it - 1), end, num_it)
+    gamma = (end / start) ** (1 / (num_it - 1))
+    exp = _torch_lrs(lambda o: torch.optim.lr_scheduler.ExponentialLR(o, gamma), start, num_it)
+    np.testing.assert_allclose([range_test_lr(i, start, end, num_it) for i in range(num_it)], lin, rtol=1e-9)
+    np.testing.assert_allclose([range_test_lr(i, start, end, num_it, "exp") for i in range(num_it)], exp, rtol=1e-9)
+
+
+def test_linear_sweep_from_1e_7_to_10_spends_almost_every_iteration_above_0_1() -> None:
+    # 这就是宽范围扫描改用指数的原因: 线性时 100 步里 99 步都在 0.1 以上, 指数时每个数量级约 12 步
+    lin = np.array([range_test_lr(i, 1e-7, 10.0, 100) for i in range(100)])
+    exp = np.array([range_test_lr(i, 1e-7, 10.0, 100, "exp") for i in range(100)])
+    assert int((lin >= 0.1).sum()) == 99 and int((exp >= 0.1).sum()) == 25
+    np.testing.assert_allclose(exp[1:] / exp[:-1], (1e8) ** (1 / 99), rtol=1e-12)
+
+
+def test_range_test_lr_rejects_bad_input() -> None:
+    with pytest.raises(ValueError, match="num_it"):
+        range_test_lr(0, 1e-3, 1.0, 1)
+    with pytest.raises(ValueError, match="start"):
+        range_test_lr(0, 1.0, 0.1, 10)
+    with pytest.raises(ValueError, match="mode"):
+        range_test_lr(0, 1e-3, 1.0, 10, "cosine")

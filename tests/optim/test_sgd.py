@@ -41,6 +41,7 @@ def test_lr_inside_velocity_equals_torch_momentum_while_lr_is_constant() -> None
     np.testing.assert_allclose(ours, theirs, rtol=1e-10, atol=1e-12)
 
 
+@pytest.mark.experiment
 def test_the_two_momentum_forms_differ_right_after_the_lr_changes() -> None:
     a, b = SGD(lr=0.1, momentum=0.9), MomentumLrInside(lr=0.1, momentum=0.9)
     ta = tb = np.array([1.0, -2.0, 0.5])

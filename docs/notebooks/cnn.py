@@ -14,7 +14,8 @@
 # 这个 Notebook 把[本章](../../cnn/)的代码串起来运行。页面上的输出是构建网站时真实执行得到的；
 # 也可以[下载 `.ipynb`](../cnn.ipynb) 在本地运行（需要克隆仓库并 `pip install -e .`，以便导入 `snippets`）。
 #
-# 记号：输入 $X$ 为 $(N, C, H, W)$，权重 $W$ 为 $(C_{\text{out}}, C, k, k)$，与 PyTorch 相同。
+# 记号：输入 $X$ 为 $(N, C, H, W)$，卷积核（权重）$w$ 为 $(C_{\text{out}}, C, k, k)$，与 PyTorch 相同，$k$ 是核大小；
+# 代码里权重沿用 PyTorch 的习惯叫 `W`。
 
 # %%
 import numpy as np
@@ -34,10 +35,10 @@ from snippets.cnn.receptive_field import Layer, receptive_field
 
 # %%
 X = np.arange(9.0).reshape(1, 1, 3, 3)
-K = np.arange(4.0).reshape(1, 1, 2, 2)
-print("ours, cross-correlation:", conv2d(X, K)[0, 0].tolist())
-print("torch F.conv2d         :", F.conv2d(torch.tensor(X), torch.tensor(K))[0, 0].tolist())
-print("true convolution       :", conv2d(X, K[..., ::-1, ::-1])[0, 0].tolist())
+W = np.arange(4.0).reshape(1, 1, 2, 2)
+print("ours, cross-correlation:", conv2d(X, W)[0, 0].tolist())
+print("torch F.conv2d         :", F.conv2d(torch.tensor(X), torch.tensor(W))[0, 0].tolist())
+print("true convolution       :", conv2d(X, W[..., ::-1, ::-1])[0, 0].tolist())
 
 # %% [markdown]
 # ## 2. 反向传播与 autograd 对照
@@ -61,7 +62,7 @@ print("dX matches:", np.allclose(dX, Xt.grad.numpy()), " dW matches:", np.allclo
 # %%
 layers = [Layer(7, 2, 3), Layer(3, 2, 1), Layer(3, 1, 1), Layer(3, 1, 1)]
 size = 224
-for L, rf in zip(layers, receptive_field(layers)):
+for L, rf in zip(layers, receptive_field(layers), strict=True):
     size = conv_output_size(size, L.kernel_size, L.stride, L.padding, L.dilation)
     print(f"k={L.kernel_size} s={L.stride}: output {size:3d}, receptive field {rf.r:2d}, jump {rf.j}")
 

@@ -8,40 +8,49 @@ from snippets.cnn._checks import check_array, pair
 
 
 # --8<-- [start:one_d]
-def convolve1d(x: np.ndarray, w: np.ndarray) -> np.ndarray:
-    """True (mathematical) convolution, 'valid' part: y[i] = sum_k x[i + K - 1 - k] w[k].
+def correlate1d(x: np.ndarray, w: np.ndarray, mode: str = "valid") -> np.ndarray:
+    """Cross-correlation y[i] = sum_m x[i + m] w[m] (what nn.Conv1d computes).
 
     Args:
-        x: signal, shape (L,).
-        w: kernel, shape (K,), K <= L.
+        x: signal, shape (n,).
+        w: kernel, shape (k,); k <= n in 'valid' mode.
+        mode: "valid" (the kernel inside x) or "full" (every overlap: x padded by k - 1 zeros per side).
 
     Returns:
-        Shape (L - K + 1,); equals ``np.convolve(x, w, "valid")``.
+        Shape (n - k + 1,) for "valid", (n + k - 1,) for "full".
     """
-    x, w = check_array(x, "x", 1), check_array(w, "w", 1)
-    if w.size > x.size or w.size == 0:
-        raise ValueError(f"w must have 1 <= K <= L entries, got K={w.size}, L={x.size}")
-    # 卷积 = 把核翻转后再滑动求内积
-    return correlate1d(x, w[::-1])
-
-
-def correlate1d(x: np.ndarray, w: np.ndarray) -> np.ndarray:
-    """Cross-correlation, 'valid' part: y[i] = sum_k x[i + k] w[k] (what nn.Conv1d computes).
-
-    Args:
-        x: signal, shape (L,).
-        w: kernel, shape (K,), K <= L.
-
-    Returns:
-        Shape (L - K + 1,).
-    """
-    x, w = check_array(x, "x", 1), check_array(w, "w", 1)
-    if w.size > x.size or w.size == 0:
-        raise ValueError(f"w must have 1 <= K <= L entries, got K={w.size}, L={x.size}")
-    K = w.size
-    windows = np.lib.stride_tricks.sliding_window_view(x, K)  # (L - K + 1, K)
+    x, w = _check_1d(x, w, mode)
+    k = w.size
+    if mode == "full":
+        x = np.pad(x, k - 1)  # 只要核与 x 有重叠就输出
+    windows = np.lib.stride_tricks.sliding_window_view(x, k)  # (n_out, k)
     return windows @ w
+
+
+def convolve1d(x: np.ndarray, w: np.ndarray, mode: str = "valid") -> np.ndarray:
+    """True (mathematical) convolution: the same as correlate1d with the kernel reversed.
+
+    Args:
+        x, w, mode: as in correlate1d.
+
+    Returns:
+        Same shape as correlate1d; equals ``np.convolve(x, w, mode)``.
+    """
+    # 卷积 = 把核翻转后再滑动求内积
+    return correlate1d(x, check_array(w, "w", 1)[::-1], mode)
 # --8<-- [end:one_d]
+
+
+def _check_1d(x: np.ndarray, w: np.ndarray, mode: str) -> tuple[np.ndarray, np.ndarray]:
+    x, w = check_array(x, "x", 1), check_array(w, "w", 1)
+    if mode not in ("valid", "full"):
+        raise ValueError(f"mode must be 'valid' or 'full', got {mode!r}")
+    if w.size == 0 or (mode == "valid" and w.size > x.size):
+        raise ValueError(f"w must have 1 <= k <= n entries in 'valid' mode (k >= 1 in 'full'), got k={w.size}, "
+                         f"n={x.size}")
+    if x.size == 0:
+        raise ValueError("x must not be empty")
+    return x, w
 
 
 def _check_conv(X: np.ndarray, W: np.ndarray, b: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
@@ -112,9 +121,9 @@ def conv2d(
     """
     X, W = _check_conv(X, W, b)
     C_out, C, kh, kw = W.shape
-    cols, (OH, OW) = im2col(X, (kh, kw), stride, padding, dilation)  # (N, C*kh*kw, L)
-    # 所有窗口共享同一组权重: 一次 (C_out, C*kh*kw) @ (C*kh*kw, L) 的矩阵乘
-    Y = W.reshape(C_out, C * kh * kw) @ cols  # (N, C_out, L)
+    cols, (OH, OW) = im2col(X, (kh, kw), stride, padding, dilation)  # (N, C*kh*kw, M), M = OH*OW 个窗口
+    # 所有窗口共享同一组权重: 一次 (C_out, C*kh*kw) @ (C*kh*kw, M) 的矩阵乘
+    Y = W.reshape(C_out, C * kh * kw) @ cols  # (N, C_out, M)
     if b is not None:
         Y = Y + b[:, None]
     return Y.reshape(X.shape[0], C_out, OH, OW)

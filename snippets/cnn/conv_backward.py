@@ -69,14 +69,14 @@ def conv2d_backward(
     """
     dY, X, W = check_array(dY, "dY", 4), check_array(X, "X", 4), check_array(W, "W", 4)
     C_out, C, kh, kw = W.shape
-    cols, (OH, OW) = im2col(X, (kh, kw), stride, padding, dilation)  # (N, C*kh*kw, L)
+    cols, (OH, OW) = im2col(X, (kh, kw), stride, padding, dilation)  # (N, C*kh*kw, M), M = OH*OW
     if dY.shape != (X.shape[0], C_out, OH, OW):
         raise ValueError(f"dY must have shape {(X.shape[0], C_out, OH, OW)}, got {dY.shape}")
-    dY2 = dY.reshape(X.shape[0], C_out, OH * OW)  # (N, C_out, L)
+    dY2 = dY.reshape(X.shape[0], C_out, OH * OW)  # (N, C_out, M)
     # Y = W2 @ cols  =>  dW2 = sum_n dY2 @ cols^T,  dcols = W2^T @ dY2
     dW = np.einsum("nol,nkl->ok", dY2, cols).reshape(W.shape)
     db = dY2.sum(axis=(0, 2))
-    dcols = W.reshape(C_out, -1).T @ dY2  # (N, C*kh*kw, L)
+    dcols = W.reshape(C_out, -1).T @ dY2  # (N, C*kh*kw, M)
     dX = col2im(dcols, X.shape, (kh, kw), stride, padding, dilation)  # type: ignore[arg-type]
     return dX, dW, db
 # --8<-- [end:backward]

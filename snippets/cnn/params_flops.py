@@ -190,11 +190,12 @@ def training_memory_bytes(n_params: int, n_activations: int, batch_size: int, op
 
 
 # --8<-- [start:vgg16]
-def vgg16_layers(num_classes: int = 1000) -> list[Conv | BN | Pool | FC]:
-    """VGG-16 (configuration D of Simonyan & Zisserman, 2015) for 3x224x224 inputs, no BN.
+def vgg16_layers(num_classes: int = 1000, image_size: int = 224) -> list[Conv | BN | Pool | FC]:
+    """VGG-16 (configuration D of Simonyan & Zisserman, 2015), no BN.
 
     Args:
         num_classes: outputs of the last FC layer.
+        image_size: side of the square input, a multiple of 32 (224 in the paper).
 
     Returns:
         13 Conv, 5 Pool and 3 FC specs, input to output.
@@ -208,5 +209,8 @@ def vgg16_layers(num_classes: int = 1000) -> list[Conv | BN | Pool | FC]:
             c = v
         else:
             layers.append(Pool(2, 2))  # "M": 2x2 最大池化, 尺寸减半
-    return layers + [FC(512 * 7 * 7, 4096), FC(4096, 4096), FC(4096, check_int(num_classes, "num_classes", 1))]
+    side = check_int(image_size, "image_size", 32) // 32  # 5 次池化: 224 -> 7
+    if image_size % 32:
+        raise ValueError(f"image_size must be a multiple of 32, got {image_size}")
+    return layers + [FC(512 * side * side, 4096), FC(4096, 4096), FC(4096, check_int(num_classes, "num_classes", 1))]
 # --8<-- [end:vgg16]

@@ -1,4 +1,4 @@
-"""How much does pooling damp the effect of shifting the input? A small, seeded measurement."""
+"""How much does pooling damp the effect of shifting the input? A small measurement, repeated over seeds."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from snippets.cnn.pooling import avg_pool2d, max_pool2d
 # --8<-- [start:shift]
 def shift_change(kind: str, kernel_size: int, shifts: np.ndarray, n: int = 200, size: int = 16,
                  density: float = 0.05, seed: int = 0) -> np.ndarray:
-    """Mean relative change ||P(shift_t x) - P(x)|| / ||P(x)|| for sparse non-negative maps x.
+    """Mean relative change ||pool(shift_t x) - pool(x)|| / ||pool(x)|| for sparse non-negative maps x.
 
     The maps imitate ReLU feature maps: each pixel is U(0, 1) with probability ``density``, else 0.
     Shifts are circular along the width, so nothing leaves the map.
@@ -48,3 +48,36 @@ def shift_change(kind: str, kernel_size: int, shifts: np.ndarray, n: int = 200, 
         out.append(float(np.mean(diff[keep] / norms[keep])))
     return np.array(out)
 # --8<-- [end:shift]
+
+
+# --8<-- [start:seeds]
+def shift_change_seeds(kind: str, kernel_size: int, shifts: np.ndarray, seeds: range = range(10), n: int = 200,
+                       size: int = 16, density: float = 0.05) -> np.ndarray:
+    """shift_change once per seed (a fresh set of random maps each time).
+
+    Args:
+        kind, kernel_size, shifts, n, size, density: as in shift_change.
+        seeds: the seeds, at least 5.
+
+    Returns:
+        Shape (S, T): row i is the run with seeds[i].
+    """
+    if len(seeds) < 5:
+        raise ValueError(f"seeds must hold at least 5 seeds, got {len(seeds)}")
+    return np.stack([shift_change(kind, kernel_size, shifts, n, size, density, seed=s) for s in seeds])
+
+
+def median_range(runs: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The robust summary reported on the page: median and range over the seeds.
+
+    Args:
+        runs: one row per seed, shape (S, ...) (a 1-D array is S single numbers).
+
+    Returns:
+        (median, minimum, maximum) over axis 0, each of shape runs.shape[1:].
+    """
+    runs = np.asarray(runs, dtype=float)
+    if runs.ndim < 1 or runs.shape[0] < 1:
+        raise ValueError(f"runs must have at least one seed along axis 0, got shape {runs.shape}")
+    return np.median(runs, axis=0), runs.min(axis=0), runs.max(axis=0)
+# --8<-- [end:seeds]

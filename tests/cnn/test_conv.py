@@ -67,24 +67,56 @@ def test_convolution_and_correlation_differ_for_asymmetric_kernel_and_agree_for_
     np.testing.assert_array_equal(convolve1d(x, sym), correlate1d(x, sym))
 
 
-def test_convolution_is_commutative_but_correlation_is_not() -> None:
-    a, b = np.array([1.0, 2.0, 3.0]), np.array([0.0, 1.0, 0.5])
-    # 'full' 卷积可交换 (numpy 的 full 模式); 互相关交换后结果翻转
-    np.testing.assert_allclose(np.convolve(a, b), np.convolve(b, a))
-    assert not np.allclose(np.correlate(a, b, "full"), np.correlate(b, a, "full"))
-    np.testing.assert_allclose(np.correlate(a, b, "full"), np.correlate(b, a, "full")[::-1])
+@pytest.mark.parametrize("n_a, n_b", [(3, 4), (5, 2), (1, 6), (7, 7)])
+def test_full_convolution_commutes_and_full_correlation_reverses_when_swapped(n_a: int, n_b: int) -> None:
+    rng = np.random.default_rng(n_a * 10 + n_b)
+    a, b = rng.standard_normal(n_a), rng.standard_normal(n_b)
+    ab, ba = convolve1d(a, b, "full"), convolve1d(b, a, "full")
+    assert ab.shape == (n_a + n_b - 1,)
+    np.testing.assert_allclose(ab, ba, rtol=1e-12, atol=1e-12)  # 卷积可交换
+    np.testing.assert_allclose(ab, np.convolve(a, b), rtol=1e-12, atol=1e-12)
+    # 互相关交换两个参数后, 结果是原来的倒序 (a 与 b 都不对称时, 一般不等于原来的结果)
+    np.testing.assert_allclose(correlate1d(b, a, "full"), correlate1d(a, b, "full")[::-1], rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(correlate1d(a, b, "full"), np.correlate(a, b, "full"), rtol=1e-12, atol=1e-12)
+    if n_a > 1 and n_b > 1:
+        assert not np.allclose(correlate1d(a, b, "full"), correlate1d(b, a, "full"))
+
+
+def test_two_convolutions_merge_into_one_by_associativity() -> None:
+    # (x * w1) * w2 = x * (w1 * w2): 合并两次卷积用的是结合律
+    rng = np.random.default_rng(4)
+    x, w1, w2 = rng.standard_normal(12), rng.standard_normal(3), rng.standard_normal(4)
+    merged = convolve1d(w1, w2, "full")  # 长度 3 + 4 - 1 = 6
+    for mode in ("valid", "full"):
+        np.testing.assert_allclose(convolve1d(convolve1d(x, w1, mode), w2, mode), convolve1d(x, merged, mode),
+                                   rtol=1e-12, atol=1e-12)
+    # 两次互相关 (卷积层) 同样合并成一次互相关, 核仍是 w1 与 w2 的 full 卷积
+    np.testing.assert_allclose(correlate1d(correlate1d(x, w1), w2), correlate1d(x, merged), rtol=1e-12, atol=1e-12)
+
+
+def test_correlation_output_is_in_general_neither_mirror_nor_negative_of_convolution() -> None:
+    x = np.array([1.0, 2.0, 0.0, 3.0, 1.0, 4.0])
+    w = np.array([1.0, 2.0, 3.0])
+    corr, conv = correlate1d(x, w), convolve1d(x, w)
+    np.testing.assert_array_equal(corr, [5.0, 11.0, 9.0, 17.0])
+    np.testing.assert_array_equal(conv, [7.0, 9.0, 7.0, 15.0])
+    assert not np.allclose(conv, corr[::-1]) and not np.allclose(conv, -corr)
+    np.testing.assert_array_equal(conv, correlate1d(x, w[::-1]))  # 翻转的是核, 不是输出
+    antisym = np.array([-1.0, 0.0, 1.0])  # 翻转后变号的核: 两者才恰好差一个符号
+    np.testing.assert_array_equal(convolve1d(x, antisym), -correlate1d(x, antisym))
 
 
 @pytest.mark.parametrize(
     "fn, args, error, match",
     [
         (convolve1d, (np.zeros(3), np.zeros(4)), ValueError, "w must have"),
+        (convolve1d, (np.zeros(3), np.zeros(2), "same"), ValueError, "mode must be"),
         (correlate1d, (np.zeros(3, dtype=int), np.zeros(2)), TypeError, "x must be a floating"),
         (im2col, (np.zeros((1, 1, 2, 2)), 3), ValueError, "X of size"),
         (conv2d, (np.zeros((1, 2, 4, 4)), np.zeros((1, 3, 3, 3))), ValueError, "W must have in_channels"),
         (conv2d_naive, (np.zeros((1, 1, 4, 4)), np.zeros((1, 1, 3, 3)), np.zeros(2)), ValueError, "b must have"),
     ],
-    ids=["convolve1d", "correlate1d", "im2col", "conv2d", "conv2d_naive"],
+    ids=["convolve1d", "convolve1d-mode", "correlate1d", "im2col", "conv2d", "conv2d_naive"],
 )
 def test_bad_input_raises_with_argument_name(fn, args, error, match) -> None:
     with pytest.raises(error, match=match):

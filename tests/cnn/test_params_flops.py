@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 import torch
 import torch.nn as nn
@@ -21,22 +20,7 @@ from snippets.cnn.params_flops import (
     training_memory_bytes,
     vgg16_layers,
 )
-
-
-def _torch_model(layers) -> nn.Sequential:
-    mods: list[nn.Module] = []
-    for L in layers:
-        if isinstance(L, Conv):
-            mods += [nn.Conv2d(L.c_in, L.c_out, L.kernel_size, L.stride, L.padding, bias=L.bias), nn.ReLU()]
-        elif isinstance(L, BN):
-            mods.append(nn.BatchNorm2d(L.c))
-        elif isinstance(L, Pool):
-            mods.append(nn.MaxPool2d(L.kernel_size, L.stride))
-        else:
-            if not any(isinstance(m, nn.Flatten) for m in mods):
-                mods.append(nn.Flatten())
-            mods += [nn.Linear(L.in_features, L.out_features, bias=L.bias), nn.ReLU()]
-    return nn.Sequential(*mods)
+from snippets.cnn.saved_activations import torch_model
 
 
 def _flops(model: nn.Module, shape: tuple[int, ...]) -> int:
@@ -51,7 +35,7 @@ SMALL = [Conv(3, 8, 3, bias=False), BN(8), Pool(2, 2), Conv(8, 16, 3, 2, 1), Poo
 
 def test_counter_matches_torch_params_buffers_and_flops_on_a_small_cnn() -> None:
     rows = count_layers(SMALL, (3, 18, 18))
-    model = _torch_model(SMALL).double()
+    model = torch_model(SMALL).double()
     assert sum(r.params for r in rows) == sum(p.numel() for p in model.parameters())
     assert sum(r.buffers for r in rows) == sum(b.numel() for b in model.buffers())
     # FlopCounterMode 把一次乘加记作 2 FLOPs, 不计偏置、BN、ReLU 和池化
@@ -62,7 +46,7 @@ def test_counter_matches_torch_params_buffers_and_flops_on_a_small_cnn() -> None
 def test_vgg16_has_138357544_parameters_and_15_47_gmacs() -> None:
     rows = count_layers(vgg16_layers(), (3, 224, 224))
     with torch.device("meta"):  # meta 设备: 只有形状, 不分配 500 MB 内存
-        model = _torch_model(vgg16_layers())
+        model = torch_model(vgg16_layers())
         flops = _flops(model, (3, 224, 224))
     assert sum(r.params for r in rows) == sum(p.numel() for p in model.parameters()) == 138_357_544
     assert 2 * sum(r.macs for r in rows) == flops == 30_940_528_640
@@ -132,31 +116,11 @@ def test_linear_params_and_training_memory_arithmetic() -> None:
         (count_layers, ([Conv(4, 8, 3)], (3, 8, 8)), ValueError, "layers"),
         (training_memory_bytes, (10, 10, 0), ValueError, "batch_size"),
         (vgg16_layers, (0,), ValueError, "num_classes"),
+        (vgg16_layers, (10, 100), ValueError, "image_size must be a multiple of 32"),
     ],
     ids=["conv2d_params", "conv2d_macs", "linear_params", "batchnorm2d_counts", "count_layers",
-         "training_memory_bytes", "vgg16_layers"],
+         "training_memory_bytes", "vgg16_layers", "vgg16_layers-image_size"],
 )
 def test_bad_input_raises_with_argument_name(fn, args, error, match) -> None:
     with pytest.raises(error, match=match):
         fn(*args)
-
-
-def test_activation_estimate_is_within_1_5x_of_tensors_pytorch_saves_for_backward() -> None:
-    layers = [Conv(3, 16, 3, padding=1), Pool(2, 2), Conv(16, 32, 3, padding=1), Pool(2, 2), FC(32 * 8 * 8, 10)]
-    rows = count_layers(layers, (3, 32, 32))
-    N = 4
-    estimate = training_memory_bytes(0, sum(int(np.prod(r.out_shape)) for r in rows), N)["activations"]
-    model = _torch_model(layers)
-    x = torch.randn(N, 3, 32, 32)
-    saved: dict[int, int] = {}
-
-    def pack(t: torch.Tensor) -> torch.Tensor:
-        saved[t.untyped_storage().data_ptr()] = t.untyped_storage().nbytes()
-        return t
-
-    with torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t):
-        model(x).sum()
-    skip = {p.untyped_storage().data_ptr() for p in model.parameters()} | {x.untyped_storage().data_ptr()}
-    measured = sum(n for ptr, n in saved.items() if ptr not in skip)
-    assert (estimate, measured) == (491_680, 688_288)  # 多出的主要是最大池化保存的 int64 下标
-    assert 1.0 < measured / estimate < 1.5

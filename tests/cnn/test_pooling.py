@@ -10,7 +10,7 @@ import torch
 import torch.nn.functional as F
 
 from snippets.cnn.pooling import avg_pool2d, global_avg_pool2d, max_pool2d, max_pool2d_backward, max_unpool2d
-from snippets.cnn.pooling_shift import shift_change
+from snippets.cnn.pooling_shift import median_range, shift_change, shift_change_seeds
 
 GRID = list(itertools.product([5, 6, 7], [2, 3], [1, 2, 3], [0, 1], [False, True]))
 
@@ -65,17 +65,31 @@ def test_overlapping_windows_accumulate_gradient_on_a_shared_max() -> None:
     np.testing.assert_array_equal(max_pool2d_backward(np.ones((1, 1, 1, 2)), idx, X.shape)[0, 0, 0], [0, 2, 0])
 
 
-def test_shift_experiment_shows_partial_robustness_that_fades_beyond_the_window() -> None:
+@pytest.mark.experiment
+@pytest.mark.parametrize("seed", range(10))
+def test_shift_experiment_shows_partial_robustness_that_fades_beyond_the_window_on_every_seed(seed: int) -> None:
     t = np.arange(9)
-    none, max2, max4 = shift_change("none", 1, t), shift_change("max", 2, t), shift_change("max", 4, t)
+    none, max2, max4 = (shift_change(kind, k, t, seed=seed) for kind, k in [("none", 1), ("max", 2), ("max", 4)])
     assert none[0] == max2[0] == 0.0
     assert max2[1] < 0.75 * none[1] and max4[1] < 0.4 * none[1]  # 1 像素的平移: 池化后变化明显更小
     assert max4[1] < max2[1]  # 窗口越大越稳
-    assert max2[2] > 0.9 * none[2]  # 平移达到窗口大小: 几乎和不池化一样敏感
-    assert np.all((max2[2:] > 0.9 * none[2:]) & (max2[2:] < none[2:]))
+    assert np.all((max2[2:] > 0.9 * none[2:]) & (max2[2:] < none[2:]))  # 平移达到窗口大小: 几乎和不池化一样敏感
     assert np.all(np.diff(max4[:5]) > 0)  # 变化随平移量增大, 不是"不变"
-    # k = 4: t >= k 后停在不池化的约 78%, 并不回到不池化的水平
+    # k = 4: t >= k 后停在不池化的约 0.77 倍, 并不回到不池化的水平
     assert np.all((max4[4:] > 0.7 * none[4:]) & (max4[4:] < 0.85 * none[4:]))
+    # 图注: k = 2 时最大与平均池化几乎重合, k = 4 时平均池化略高
+    avg2, avg4 = shift_change("avg", 2, t, seed=seed), shift_change("avg", 4, t, seed=seed)
+    assert np.abs(avg2 - max2).max() < 0.03 and np.all(avg4[1:] > max4[1:])
+
+
+def test_seed_runs_stack_one_row_per_seed_and_summarise_to_median_and_range() -> None:
+    t = np.arange(3)
+    runs = shift_change_seeds("max", 2, t, seeds=range(3, 8))
+    assert runs.shape == (5, 3)
+    np.testing.assert_allclose(runs[2], shift_change("max", 2, t, seed=5), rtol=1e-12)
+    assert not np.allclose(runs[0], runs[1])  # 每个种子是新的一组随机图
+    med, lo, hi = median_range(np.array([[3.0, 0.0], [1.0, 4.0], [2.0, 8.0]]))
+    np.testing.assert_array_equal(np.stack([med, lo, hi]), [[2.0, 4.0], [1.0, 0.0], [3.0, 8.0]])
 
 
 @pytest.mark.parametrize(
@@ -87,8 +101,11 @@ def test_shift_experiment_shows_partial_robustness_that_fades_beyond_the_window(
         (max_pool2d_backward, (np.zeros((1, 1, 2, 2)), np.zeros((1, 1, 2)), (1, 1, 4, 4)), ValueError, "indices"),
         (max_unpool2d, (np.zeros((1, 1, 2, 2)), np.zeros((1, 1, 3, 3)), (4, 4)), ValueError, "indices"),
         (shift_change, ("min", 2, np.arange(3)), ValueError, "kind"),
+        (shift_change_seeds, ("max", 2, np.arange(3), range(4)), ValueError, "seeds must hold at least 5"),
+        (median_range, (np.zeros((0, 3)),), ValueError, "runs must have at least one seed"),
     ],
-    ids=["max_pool2d", "avg_pool2d", "global_avg_pool2d", "max_pool2d_backward", "max_unpool2d", "shift_change"],
+    ids=["max_pool2d", "avg_pool2d", "global_avg_pool2d", "max_pool2d_backward", "max_unpool2d", "shift_change",
+         "shift_change_seeds", "median_range"],
 )
 def test_bad_input_raises_with_argument_name(fn, args, error, match) -> None:
     with pytest.raises(error, match=match):

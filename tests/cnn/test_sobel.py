@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
+import subprocess
+import sys
+
+import matplotlib.cbook as cbook
+import matplotlib.image as mpimg
 import numpy as np
 import pytest
 import torch
@@ -77,3 +84,25 @@ def test_true_convolution_flips_both_gx_and_gy_so_magnitude_stays_and_direction_
     np.testing.assert_allclose(np.hypot(gx_conv, gy_conv), np.hypot(gx, gy), rtol=1e-12)
     turn = np.mod(np.arctan2(gy_conv, gx_conv) - np.arctan2(gy, gx), 2 * np.pi)
     np.testing.assert_allclose(turn, np.pi, rtol=1e-9)
+
+
+def test_photo_decodes_to_the_same_pixels_without_libjpeg_simd() -> None:
+    code = ("import hashlib, matplotlib.cbook as c, matplotlib.image as m; "
+            "print(hashlib.sha256(m.imread(c.get_sample_data('grace_hopper.jpg', asfileobj=False)).tobytes())"
+            ".hexdigest())")
+    plain = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                           env={**os.environ, "JSIMD_FORCENONE": "1"}).stdout.strip()
+    here = mpimg.imread(cbook.get_sample_data("grace_hopper.jpg", asfileobj=False))
+    assert plain == hashlib.sha256(here.tobytes()).hexdigest()
+
+
+@pytest.mark.experiment
+def test_photo_statistics_printed_on_the_page_sit_far_from_rounding_boundaries() -> None:
+    # 页面打印的四个数: 与舍入边界 (末位的 .5) 至少差末位的 5%, 换一套数值内核不会改变打印出的数字
+    Gx, Gy, mag, _ = sobel(grace_hopper_gray())
+    printed = [(np.abs(Gx).mean(), 2), (np.abs(Gy).mean(), 2), (mag.max(), 2), (100 * (mag > 0.5).mean(), 1)]
+    assert [f"{v:.{d}f}" for v, d in printed] == ["0.16", "0.15", "4.06", "10.6"]
+    for v, d in printed:
+        scaled = v * 10**d
+        assert abs(scaled - np.floor(scaled) - 0.5) > 0.05, (v, d)
+    assert np.abs(mag - 0.5).min() > 1e-6  # 没有像素贴着阈值: 计数不取决于最后几位

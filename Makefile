@@ -1,7 +1,7 @@
 # The two commands of the README:
 #   make serve  — create the environment if needed, then serve the site at http://127.0.0.1:8000/
 #   make test   — create the environment if needed, then run every test (units, docs blocks, site)
-# Other targets: build, bench, env, system-deps, clean.
+# Other targets: build, bench, mutation, env, system-deps, clean.
 
 VENV    := .venv
 BIN     := $(VENV)/bin
@@ -13,7 +13,7 @@ ADDR    ?= 127.0.0.1:8000
 export NO_MKDOCS_2_WARNING := 1
 export MPLBACKEND := Agg
 
-.PHONY: serve test build bench env system-deps clean
+.PHONY: serve test build bench mutation env system-deps clean
 
 serve: env
 	SITE_URL=http://$(ADDR)/ $(BIN)/mkdocs serve --dirty --dev-addr $(ADDR) --livereload
@@ -26,6 +26,14 @@ build: env
 
 bench: env system-deps
 	$(BIN)/python scripts/bench.py
+
+# Test strength: the share of mutants of snippets/ the unit tests kill (slow; not in `make test`).
+mutation: env $(VENV)/.mutation-stamp
+	$(BIN)/python scripts/mutation.py $(ARGS)
+
+$(VENV)/.mutation-stamp: requirements-mutation.txt $(STAMP)
+	$(BIN)/python -m pip install --quiet -r requirements-mutation.txt
+	touch $@
 
 env: $(STAMP) $(NODE)
 

@@ -1,10 +1,12 @@
-"""Figures from code: render the registered figure functions at build time, cached by content.
+"""Figures from code: render the registered figure functions at build time, cached by what they import.
 
-- The cache key is a hash of every file under snippets/ plus the matplotlib version: a warm build
-  or a page edit renders nothing, an edited snippet re-renders once, in fresh processes.
-- Rendering starts in the background when the build starts (one process per core, each taking a
-  share of the figures) and runs while pages and notebooks are converted; the build waits for it
-  just before files are copied.
+- Each chapter's figures (snippets/<chapter>/figures.py) are cached under a key made of the files
+  that module imports from snippets/, directly or not (hooks/deps.py reads the import statements),
+  the matplotlib version and the renderer: editing one chapter's snippet re-renders that chapter's
+  figures only, and a chapter that imports another's module re-renders when that module changes.
+- Rendering of the stale chapters starts in the background when the build starts (up to one
+  process per core, each taking a share of the stale figures) and runs while pages and notebooks
+  are converted; the build waits for it just before files are copied.
 - The SVGs enter the site as generated files (`figures/<name>.svg`, `figures/<name>-dark.svg`),
   never written into docs/, so `mkdocs serve` does not rebuild in a loop.
 - On a page, `![说明](fig:<name>)` becomes a <figure> holding the light and the dark variant and the
@@ -21,9 +23,9 @@ import re
 import shutil
 import subprocess
 import sys
-from importlib.metadata import version
 from pathlib import Path
 
+import deps  # hooks/deps.py: MkDocs puts a hook's folder on sys.path while loading it
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.utils import get_relative_url
@@ -37,62 +39,91 @@ log = logging.getLogger("mkdocs.hooks.figures")
 FIG_REF = re.compile(r"!\[(?P<caption>(?:[^\[\]\n]|\[[^\[\]\n]*\])*)\]\(fig:(?P<name>[a-z0-9-]+)\)")
 LEFTOVER = re.compile(r"\]\(fig:")
 # Figure names are read from the decorators, so pages can be converted while rendering runs;
-# on_env checks that the rendered set is exactly this one.
+# on_env checks that each chapter's rendered set is exactly its declared one.
 FIG_DEF = re.compile(r'^@figure\(\s*"([a-z0-9-]+)"\s*\)', re.M)
 THEMES = (("light", ""), ("dark", "-dark"))
 
 
 class _Render:
-    """The render of one build: its target folder and, while running, its processes."""
+    """The render of one build: per chapter its cache folder, and the processes still running."""
 
     def __init__(self) -> None:
-        self.target: Path = CACHE
+        self.target: dict[str, Path] = {}  # chapter -> cache folder of its current key
+        self.names: dict[str, set[str]] = {}  # chapter -> figure names its module declares
         self.tmp: Path | None = None
+        self.stale: list[str] = []
         self.jobs: list[subprocess.Popen[bytes]] = []
-        self.names: set[str] = set()
 
 
 _render = _Render()
 
 
-def _source_key() -> str:
-    h = hashlib.sha256(f"matplotlib=={version('matplotlib')}\n".encode())
-    for path in sorted((ROOT / "snippets").rglob("*.py")) + [ROOT / "hooks" / "render_figures.py"]:
+def _chapters() -> list[str]:
+    return sorted(p.parent.name for p in (ROOT / "snippets").glob("*/figures.py"))
+
+
+def _chapter_key(chapter: str) -> str:
+    renderer = (ROOT / "hooks" / "render_figures.py").read_bytes().decode("utf-8")
+    return deps.key(ROOT / "snippets" / chapter / "figures.py", extra=renderer)
+
+
+def _share_runs() -> None:
+    """Let figure renderers and notebook kernels share experiment results (snippets/run_cache.py).
+
+    The folder is named by a hash of all of snippets/, so a result outlives a build only while no
+    snippet changed; older folders are removed.
+    """
+    h = hashlib.sha256()
+    for path in sorted((ROOT / "snippets").rglob("*.py")):
         h.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-    return h.hexdigest()[:16]
-
-
-def _declared_names() -> set[str]:
-    return {n for f in (ROOT / "snippets").glob("*/figures.py") for n in FIG_DEF.findall(f.read_text("utf-8"))}
+    runs = CACHE.parent / "runs"
+    folder = runs / h.hexdigest()[:16]
+    folder.mkdir(parents=True, exist_ok=True)
+    os.environ["DLH_RUN_CACHE"] = str(folder)  # inherited by the render processes and the kernels
+    for old in runs.iterdir():
+        if old != folder:
+            shutil.rmtree(old, ignore_errors=True)
 
 
 def on_pre_build(config) -> None:
-    _render.target = CACHE / _source_key()
-    _render.names = _declared_names()
-    _render.jobs, _render.tmp = [], None
-    if (_render.target / ".complete").exists():
+    _share_runs()
+    _render.jobs, _render.tmp, _render.stale = [], None, []
+    _render.target, _render.names = {}, {}
+    for chapter in _chapters():
+        _render.target[chapter] = CACHE / f"{chapter}-{_chapter_key(chapter)}"
+        source = (ROOT / "snippets" / chapter / "figures.py").read_text("utf-8")
+        _render.names[chapter] = set(FIG_DEF.findall(source))
+        if not (_render.target[chapter] / ".complete").exists():
+            _render.stale.append(chapter)
+    clash = [n for n in set().union(*_render.names.values())
+             if sum(n in names for names in _render.names.values()) > 1]
+    if clash:
+        raise PluginError(f"figure names declared in two chapters: {sorted(clash)}")
+    if not _render.stale:
         return
     # A private folder per process: two builds rendering at once (tests, serve) do not collide.
-    _render.tmp = _render.target.with_name(f"{_render.target.name}.tmp{os.getpid()}")
+    _render.tmp = CACHE / f".tmp{os.getpid()}"
     shutil.rmtree(_render.tmp, ignore_errors=True)
     _render.tmp.mkdir(parents=True)
-    shards = max(1, min(4, os.cpu_count() or 1))
-    log.info("Rendering figures in %d processes (snippets changed) ...", shards)
+    todo = [f"{ch}/{name}" for ch in _render.stale for name in sorted(_render.names[ch])]
+    shards = max(1, min(4, os.cpu_count() or 1, len(todo)))
+    log.info("Rendering %d figures of %s in %d processes (their code changed) ...",
+             len(todo), ", ".join(_render.stale), shards)
     # One BLAS thread each: the experiments multiply small matrices, where threads cost more than
     # they save, and the shards already use the cores.
     env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
     script = str(ROOT / "hooks" / "render_figures.py")
     for i in range(shards):
         _render.jobs.append(subprocess.Popen(
-            [sys.executable, script, str(_render.tmp), str(i), str(shards)],
+            [sys.executable, script, str(_render.tmp), *todo[i::shards]],
             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
         ))
 
 
 def _finish() -> None:
-    """Wait for the render processes, then move their output into the cache."""
-    jobs, tmp, target = _render.jobs, _render.tmp, _render.target
-    _render.jobs = []
+    """Wait for the render processes, then move each stale chapter's output into the cache."""
+    jobs, tmp = _render.jobs, _render.tmp
+    _render.jobs, _render.tmp = [], None
     if tmp is None:
         return
     errors = [job.communicate()[1].decode("utf-8", "replace") for job in jobs]
@@ -100,38 +131,50 @@ def _finish() -> None:
     if failed:
         shutil.rmtree(tmp, ignore_errors=True)
         raise PluginError(f"rendering figures failed:\n{failed[0][-4000:]}")
-    rendered = {p.stem for p in tmp.glob("*.svg") if not p.stem.endswith("-dark")}
-    if rendered != _render.names:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise PluginError(
-            "figures registered and figures declared with @figure(\"...\") differ: "
-            f"{sorted(rendered ^ _render.names)} (write the name as a literal in the decorator)"
-        )
-    (tmp / ".complete").write_text("ok\n")
-    try:
-        tmp.rename(target)
-    except OSError:  # another build finished the same render first: its files are identical
-        shutil.rmtree(tmp, ignore_errors=True)
-    # Keep only the newest few renders so the cache does not grow without bound.
-    old = sorted((p for p in CACHE.iterdir() if p.is_dir() and p != target and ".tmp" not in p.name),
-                 key=lambda p: p.stat().st_mtime)
-    for path in old[:-3]:
-        shutil.rmtree(path, ignore_errors=True)
+    for chapter in _render.stale:
+        folder = tmp / chapter
+        rendered = {p.stem for p in folder.glob("*.svg") if not p.stem.endswith("-dark")}
+        if rendered != _render.names[chapter]:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise PluginError(
+                f"{chapter}: figures rendered and figures declared with @figure(\"...\") differ: "
+                f"{sorted(rendered ^ _render.names[chapter])} (write the name as a literal in the decorator)"
+            )
+        (folder / ".complete").write_text("ok\n")
+        target = _render.target[chapter]
+        try:
+            folder.rename(target)
+        except OSError:  # another build finished the same render first: its files are identical
+            pass
+        # Keep only the newest few renders of each chapter so the cache does not grow without bound.
+        old = sorted((p for p in CACHE.glob(f"{chapter}-*") if p.is_dir() and p != target),
+                     key=lambda p: p.stat().st_mtime)
+        for path in old[:-2]:
+            shutil.rmtree(path, ignore_errors=True)
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _all_names() -> set[str]:
+    return set().union(*_render.names.values()) if _render.names else set()
+
+
+def _folder_of(name: str) -> Path:
+    return next(_render.target[ch] for ch, names in _render.names.items() if name in names)
 
 
 def on_files(files: Files, config) -> Files:
-    for name in sorted(_render.names):
+    for name in sorted(_all_names()):
         for _, suffix in THEMES:
             svg = f"{name}{suffix}.svg"
-            files.append(File.generated(config, f"figures/{svg}", abs_src_path=str(_render.target / svg)))
+            files.append(File.generated(config, f"figures/{svg}", abs_src_path=str(_folder_of(name) / svg)))
     return files
 
 
 def on_page_markdown(markdown: str, page, config, files) -> str:
     def replace(m: re.Match[str]) -> str:
         name, caption = m["name"], m["caption"].strip()
-        if name not in _render.names:
-            raise PluginError(f"{page.file.src_uri}: no figure named {name!r} (known: {sorted(_render.names)})")
+        if name not in _all_names():
+            raise PluginError(f"{page.file.src_uri}: no figure named {name!r} (known: {sorted(_all_names())})")
         light = get_relative_url(f"figures/{name}.svg", page.file.src_uri)
         dark = get_relative_url(f"figures/{name}-dark.svg", page.file.src_uri)
         # The alt text is the caption without math delimiters or markup.

@@ -3,6 +3,9 @@
 mkdocs-jupyter executes and renders the `.py`; this hook adds `notebooks/<name>.ipynb`, converted
 by jupytext without outputs, so a reader downloads a notebook and runs it locally.
 
+Its cache of executed notebooks is keyed, in addition, by the files each notebook imports from
+snippets/, so editing a snippet re-runs the notebooks that use it.
+
 Two builds must be byte-identical, so this hook also removes two sources of chance: cell ids, which
 jupytext and nbconvert draw at random, are numbered; and a cell's printed output, which the kernel
 sends in as many pieces as its flush timer happened to cut it into, is merged into one piece after
@@ -15,9 +18,24 @@ import itertools
 import re
 from pathlib import Path
 
+import deps  # hooks/deps.py
 import jupytext
+import mkdocs_jupyter.plugin as _jupyter
 from mkdocs.structure.files import File, Files
 from nbconvert.preprocessors import CoalesceStreamsPreprocessor, ExecutePreprocessor
+
+# mkdocs-jupyter caches an executed notebook by the notebook's own bytes only, so an edited snippet
+# would leave its printed outputs stale. The key here adds the files the notebook imports from
+# snippets/ (hooks/deps.py): a snippet edit re-runs the notebooks that import it, and only those.
+_KEY = getattr(_jupyter, "_dlh_compute_cache_key", _jupyter._compute_cache_key)
+
+
+def _key_with_imports(nb_path, config, exec_nb):  # type: ignore[no-untyped-def]
+    return f"{_KEY(nb_path, config, exec_nb)}-{deps.key(Path(nb_path))}"
+
+
+_jupyter._dlh_compute_cache_key = _KEY  # type: ignore[attr-defined]
+_jupyter._compute_cache_key = _key_with_imports
 
 DOCS_NOTEBOOKS = "notebooks/"
 

@@ -1,30 +1,36 @@
-"""Render registered figures, light and dark, into a folder.
+"""Render registered figures, light and dark, into a folder per chapter.
 
-Usage: python hooks/render_figures.py OUT_DIR [SHARD SHARDS]
-With SHARD and SHARDS, only every SHARDS-th figure (by name) starting at SHARD is rendered, so the
-build can run several of these processes side by side. Run by hooks/figures.py in fresh processes,
-so an edited snippet is always re-imported.
+Usage: python hooks/render_figures.py OUT_DIR CHAPTER/NAME [CHAPTER/NAME ...]
+Writes OUT_DIR/CHAPTER/NAME.svg and OUT_DIR/CHAPTER/NAME-dark.svg, importing only the chapters
+named. Run by hooks/figures.py in fresh processes, so an edited snippet is always re-imported;
+several of these run side by side, each with a share of the figures.
 """
 
 from __future__ import annotations
 
+import importlib
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def main(out: Path, shard: int = 0, shards: int = 1) -> None:
+def main(out: Path, wanted: list[str]) -> None:
     sys.path.insert(0, str(ROOT))  # this checkout's snippets/, whatever else is installed
-    from snippets.figures import registry, render
+    from snippets.figures import render_registered
 
-    out.mkdir(parents=True, exist_ok=True)
-    for name in list(registry())[shard::shards]:
+    for item in wanted:
+        chapter, _, name = item.partition("/")
+        if not chapter or not name:
+            raise SystemExit(f"expected CHAPTER/NAME, got {item!r}")
+        importlib.import_module(f"snippets.{chapter}.figures")
+        folder = out / chapter
+        folder.mkdir(parents=True, exist_ok=True)
         for theme, suffix in (("light", ""), ("dark", "-dark")):
-            (out / f"{name}{suffix}.svg").write_bytes(render(name, theme))
+            (folder / f"{name}{suffix}.svg").write_bytes(render_registered(name, theme))
 
 
 if __name__ == "__main__":
-    if len(sys.argv) not in (2, 4):
-        raise SystemExit("usage: python hooks/render_figures.py OUT_DIR [SHARD SHARDS]")
-    main(Path(sys.argv[1]), *(int(a) for a in sys.argv[2:]))
+    if len(sys.argv) < 3:
+        raise SystemExit("usage: python hooks/render_figures.py OUT_DIR CHAPTER/NAME [CHAPTER/NAME ...]")
+    main(Path(sys.argv[1]), sys.argv[2:])

@@ -9,6 +9,7 @@ from typing import Literal
 import numpy as np
 
 from snippets.basics.activations import sigmoid
+from snippets.run_cache import shared_run
 
 LossName = Literal["ce", "mse"]
 
@@ -213,3 +214,6 @@ def ce_vs_mse_experiment(
     w0, b0 = np.array([-5.0, -5.0]), 0.0
     return {(loss, lr): [train_logistic(X, y, loss, lr, steps, w0, b0) for X, y in data] for loss, lr in configs}
 # --8<-- [end:experiment]
+
+# The site build runs this once for the figure and the notebook together (no effect elsewhere).
+ce_vs_mse_experiment = shared_run(ce_vs_mse_experiment)

@@ -23,9 +23,11 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import deps  # hooks/deps.py: MkDocs puts a hook's folder on sys.path while loading it
+import timings
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.utils import get_relative_url
@@ -53,6 +55,7 @@ class _Render:
         self.tmp: Path | None = None
         self.stale: list[str] = []
         self.jobs: list[subprocess.Popen[bytes]] = []
+        self.started = 0.0
 
 
 _render = _Render()
@@ -113,6 +116,7 @@ def on_pre_build(config) -> None:
     # they save, and the shards already use the cores.
     env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
     script = str(ROOT / "hooks" / "render_figures.py")
+    _render.started = time.perf_counter()
     for i in range(shards):
         _render.jobs.append(subprocess.Popen(
             [sys.executable, script, str(_render.tmp), *todo[i::shards]],
@@ -127,6 +131,7 @@ def _finish() -> None:
     if tmp is None:
         return
     errors = [job.communicate()[1].decode("utf-8", "replace") for job in jobs]
+    timings.add("figures (in the background)", time.perf_counter() - _render.started)
     failed = [err for job, err in zip(jobs, errors, strict=True) if job.returncode != 0]
     if failed:
         shutil.rmtree(tmp, ignore_errors=True)

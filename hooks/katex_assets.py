@@ -19,9 +19,10 @@ ROOT = Path(__file__).resolve().parent.parent
 log = logging.getLogger("mkdocs.hooks.katex")
 
 DIST = ROOT / "node_modules" / "katex" / "dist"
-# What a page needs: the stylesheet, the renderer, auto-render, and the woff2 fonts (every browser
-# the site targets takes woff2 first, so the woff/ttf fallbacks are not shipped).
-WANTED = ("katex.min.css", "katex.min.js", "contrib/auto-render.min.js")
+# What a page needs: the stylesheet and the woff2 fonts (every browser the site targets takes woff2
+# first, so the woff/ttf fallbacks are not shipped). The math itself is rendered at build time
+# (hooks/katex_prerender.py), so no KaTeX JavaScript is shipped.
+WANTED = ("katex.min.css",)
 
 
 def _pinned_version() -> str:

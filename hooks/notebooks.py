@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import itertools
 import re
+import time
 from pathlib import Path
 
 import deps  # hooks/deps.py
 import jupytext
 import mkdocs_jupyter.plugin as _jupyter
+import timings
 from mkdocs.structure.files import File, Files
 from nbconvert.preprocessors import CoalesceStreamsPreprocessor, ExecutePreprocessor
 
@@ -45,7 +47,9 @@ _EXECUTE = ExecutePreprocessor.__dict__.get("_dlh_execute", ExecutePreprocessor.
 
 
 def _execute_then_coalesce(self, nb, resources=None, km=None):  # type: ignore[no-untyped-def]
+    start = time.perf_counter()
     nb, resources = _EXECUTE(self, nb, resources, km)
+    timings.add("notebooks (executed)", time.perf_counter() - start)
     return CoalesceStreamsPreprocessor().preprocess(nb, resources)
 
 

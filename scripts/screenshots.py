@@ -27,7 +27,7 @@ def main(site: Path, out: Path, pages: list[str]) -> None:
                 for page_path in pages:
                     page = ctx.new_page()
                     page.goto(base + page_path, wait_until="networkidle")
-                    page.wait_for_function("document.documentElement.dataset.mathRendered === '1'")
+                    page.evaluate("document.fonts.ready")  # the math is in the HTML; its fonts may lag
                     # A full-page shot does not scroll, so lazy images would stay blank.
                     page.evaluate("""() => Promise.all([...document.images].map(img => {
                         img.loading = "eager";

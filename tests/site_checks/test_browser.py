@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -13,6 +14,7 @@ from .conftest import Built, html_pages
 pytestmark = pytest.mark.site
 
 CHROMIUM = "/usr/bin/chromium"
+SCRIPTS = Path(__file__).resolve().parents[2] / "scripts"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
 
@@ -66,7 +68,6 @@ def audit(context: Any, url: str) -> tuple[dict[str, Any], list[str]]:
     page.on("console", lambda m: console.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: console.append(str(e)))
     page.goto(url, wait_until="networkidle")
-    page.wait_for_function("document.documentElement.dataset.mathRendered === '1'", timeout=10_000)
     result = page.evaluate(AUDIT_JS)
     page.close()
     return result, console
@@ -117,7 +118,7 @@ def test_chinese_search_finds_the_cross_entropy_pages(built: Built, browser: Any
     assert any("ce_vs_mse" in h for h in hrefs), hrefs
 
 
-def test_instant_navigation_renders_math_on_the_next_page(built: Built, browser: Any) -> None:
+def test_instant_navigation_shows_math_on_the_next_page(built: Built, browser: Any) -> None:
     page = browser.new_page()
     page.goto(built.url + "losses/", wait_until="networkidle")
     page.locator("article a[href$='softmax/']").first.click()
@@ -126,3 +127,25 @@ def test_instant_navigation_renders_math_on_the_next_page(built: Built, browser:
     errors = page.locator(".katex-error").count()
     page.close()
     assert errors == 0
+
+
+def test_pages_ship_rendered_math_and_no_math_script(built: Built) -> None:
+    """KaTeX runs at build time (hooks/katex_prerender.py): no page loads a math script or keeps TeX."""
+    for path in html_pages(built.site):
+        text = path.read_text(encoding="utf-8")
+        assert "katex.min.js" not in text and "auto-render" not in text, path
+        assert '<span class="arithmatex">\\(' not in text and '<div class="arithmatex">\\[' not in text, path
+    assert not (built.site / "assets" / "katex" / "katex.min.js").exists()
+
+
+def test_math_pages_do_not_shift_while_loading(built: Built, browser: Any) -> None:
+    """Cumulative layout shift is 0 on the pages with the most formulas (scripts/phone_metrics.py)."""
+    import sys
+
+    sys.path.insert(0, str(SCRIPTS))
+    from phone_metrics import measure
+
+    for rel in ("optim/optimizers/", "losses/softmax/", "notebooks/optim/"):
+        m = measure(browser, built.url + rel, phone=False)
+        assert m["formulas"] > 10, (rel, m)
+        assert m["cls"] < 0.001, (rel, m)

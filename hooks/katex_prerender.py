@@ -1,0 +1,134 @@
+"""Render every formula at build time, so pages ship KaTeX's HTML and CSS and no math JavaScript.
+
+One Node process (hooks/katex_server.js, the KaTeX that package-lock.json pins) serves the whole
+build, and `mkdocs serve`'s rebuilds too; each distinct formula is rendered once per process.
+
+- Pages: pymdownx.arithmatex (generic) writes `\\( ... \\)` in `<span class="arithmatex">` and
+  `\\[ ... \\]` in `<div class="arithmatex">`; the wrapper stays, its content becomes KaTeX's.
+- Notebook pages (mkdocs-jupyter): `$...$` and `$$...$$` inside Markdown cells' output.
+- A formula KaTeX cannot parse fails the build with the page and the formula.
+
+The math is there when the HTML arrives: no flash of raw TeX, no layout shift, and printing or
+saving as PDF needs no script.
+"""
+
+from __future__ import annotations
+
+import atexit
+import html
+import json
+import logging
+import re
+import subprocess
+import time
+from pathlib import Path
+
+import timings
+from mkdocs.exceptions import PluginError
+from mkdocs.utils import get_relative_url
+
+ROOT = Path(__file__).resolve().parent.parent
+SERVER = ROOT / "hooks" / "katex_server.js"
+log = logging.getLogger("mkdocs.hooks.katex_prerender")
+
+ARITHMATEX = re.compile(
+    r'(?P<open><(?P<tag>span|div) class="arithmatex">)\s*'
+    r"(?P<delim>\\\(|\\\[)(?P<tex>.*?)(?:\\\)|\\\])\s*(?P<close></(?P=tag)>)",
+    re.S,
+)
+NOTEBOOK_MARKDOWN = re.compile(r'(<div class="[^"]*jp-MarkdownOutput[^"]*"[^>]*>)(.*?)(</div>)', re.S)
+# $$...$$ first, then $...$ that neither starts nor ends with a space (as Jupyter's renderer reads it).
+NOTEBOOK_MATH = re.compile(r"\$\$(?P<display>.+?)\$\$|(?<![\\$])\$(?P<inline>[^\s$](?:[^$]*?[^\s\\$])?)\$", re.S)
+
+
+class _Katex:
+    def __init__(self) -> None:
+        self.proc: subprocess.Popen[str] | None = None
+        self.memo: dict[tuple[str, bool], str] = {}
+
+    def _start(self) -> subprocess.Popen[str]:
+        if self.proc is None or self.proc.poll() is not None:
+            try:
+                self.proc = subprocess.Popen(
+                    ["node", str(SERVER)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                    text=True, encoding="utf-8", bufsize=1,
+                )
+            except FileNotFoundError as e:
+                raise PluginError("rendering math needs Node.js (`node` on PATH) and `npm ci`") from e
+        return self.proc
+
+    def render(self, tex: str, display: bool, where: str) -> str:
+        key = (tex, display)
+        if key not in self.memo:
+            proc = self._start()
+            assert proc.stdin is not None and proc.stdout is not None
+            proc.stdin.write(json.dumps({"tex": tex, "display": display}) + "\n")
+            proc.stdin.flush()
+            line = proc.stdout.readline()
+            if not line:
+                raise PluginError(f"{where}: the KaTeX process ended (is `npm ci` done?)")
+            reply = json.loads(line)
+            if "error" in reply:
+                raise PluginError(f"{where}: {reply['error']}\n  formula: {tex[:200]!r}")
+            for warning in reply["warnings"]:
+                log.debug("%s: KaTeX: %s in %r", where, warning, tex[:80])
+            self.memo[key] = reply["html"]
+        return self.memo[key]
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        self.proc = None
+
+
+_katex = _Katex()
+atexit.register(_katex.stop)
+
+
+def render_page(output: str, where: str, notebook: bool = False) -> str:
+    """The page's HTML with every formula rendered (a function of its own, for the tests)."""
+
+    def arithmatex(m: re.Match[str]) -> str:
+        tex = html.unescape(m["tex"]).strip()
+        return m["open"] + _katex.render(tex, m["delim"] == "\\[", where) + m["close"]
+
+    output = ARITHMATEX.sub(arithmatex, output)
+    if notebook:
+        def math(m: re.Match[str]) -> str:
+            display = m["display"] is not None
+            tex = html.unescape(m["display"] if display else m["inline"]).strip()
+            return _katex.render(tex, display, where)
+
+        output = NOTEBOOK_MARKDOWN.sub(lambda m: m[1] + NOTEBOOK_MATH.sub(math, m[2]) + m[3], output)
+    return output
+
+
+# Every formula uses these two; preloading them lets the browser fetch them beside the stylesheet
+# instead of after it (KaTeX's text stays invisible until its font arrives, so this is when math
+# appears). A page whose formulas use big delimiters also gets the font for those.
+PRELOAD = ("KaTeX_Main-Regular", "KaTeX_Math-Italic")
+SIZE1 = ("size1", "KaTeX_Size1-Regular")
+
+
+def _preload(output: str, page_uri: str) -> str:
+    fonts = list(PRELOAD) + ([SIZE1[1]] if f'class="delimsizing {SIZE1[0]}' in output else [])
+    links = "".join(
+        f'<link rel="preload" as="font" type="font/woff2" crossorigin '
+        f'href="{get_relative_url(f"assets/katex/fonts/{font}.woff2", page_uri)}">'
+        for font in fonts
+    )
+    return output.replace("</head>", links + "</head>", 1)
+
+
+def on_post_page(output: str, page, config) -> str:
+    start = time.perf_counter()
+    output = render_page(output, page.file.src_uri, notebook=page.file.src_uri.startswith("notebooks/"))
+    if 'class="katex"' in output:
+        output = _preload(output, page.file.url or "index.html")
+    timings.add("math (KaTeX)", time.perf_counter() - start)
+    return output
+
+
+def on_shutdown() -> None:
+    _katex.stop()

@@ -27,6 +27,13 @@ def _check_positive(name: str, value: float) -> None:
         raise ValueError(f"{name} must be a positive number, got {value!r}")
 
 
+def _check_slope(name: str, value: float) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
+    if not np.isfinite(value):
+        raise ValueError(f"{name} must be finite, got {value!r}")
+
+
 # --8<-- [start:sigmoid_tanh]
 def sigmoid(x: float | np.ndarray) -> np.ndarray:
     """sigma(x) = 1 / (1 + e^-x) without overflow or underflow, to about one ulp wherever sigma(x) is a normal float.
@@ -75,11 +82,13 @@ def relu_grad(x: float | np.ndarray) -> np.ndarray:
 def leaky_relu(x: float | np.ndarray, negative_slope: float = 0.01) -> np.ndarray:
     """x for x > 0, negative_slope * x otherwise (negative_slope is fixed, not learned)."""
     x = _check_x(x)
+    _check_slope("negative_slope", negative_slope)
     return np.where(x > 0, x, negative_slope * x)
 
 
 def leaky_relu_grad(x: float | np.ndarray, negative_slope: float = 0.01) -> np.ndarray:
     """1 for x > 0, negative_slope for x <= 0 (PyTorch's choice at 0)."""
+    _check_slope("negative_slope", negative_slope)
     return np.where(_check_x(x) > 0, 1.0, negative_slope)
 
 
@@ -94,6 +103,7 @@ def prelu_grads(x: float | np.ndarray, a: float) -> tuple[np.ndarray, np.ndarray
         (d out / d x, d out / d a), each the shape of x; d/da is x on the negative side, 0 elsewhere.
     """
     x = _check_x(x)
+    _check_slope("a", a)
     return np.where(x > 0, 1.0, a), np.where(x > 0, 0.0, x)
 # --8<-- [end:relu_family]
 

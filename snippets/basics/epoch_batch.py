@@ -81,10 +81,10 @@ def accumulation_weights(micro_batch_sizes: list[int]) -> np.ndarray:
 def shard_indices(order: np.ndarray, num_replicas: int, rank: int, drop_last: bool = False) -> np.ndarray:
     """The sample indices one rank (process) gets in an epoch, like torch.utils.data.DistributedSampler.
 
-    Every rank must run the same number of iterations (each backward pass ends in a collective
-    all-reduce that all ranks join), so every rank gets the same number of samples: without
-    drop_last the order is padded by repeating its first indices up to a multiple of num_replicas,
-    with drop_last its tail is cut off.
+    Every rank must run the same number of iterations (during each backward pass DDP all-reduces the
+    gradients bucket by bucket, collectives that all ranks must join), so every rank gets the same
+    number of samples: without drop_last the order is padded by repeating its first indices up to a
+    multiple of num_replicas, with drop_last its tail is cut off.
 
     Args:
         order: this epoch's order of the n sample indices, shape (n,) (a permutation when shuffling).

@@ -35,6 +35,15 @@ def collapse_linear(params: Params) -> tuple[np.ndarray, np.ndarray]:
 # --8<-- [end:collapse]
 
 
+def _check_fit_data(X: np.ndarray, y: np.ndarray) -> None:
+    if not isinstance(X, np.ndarray) or not np.issubdtype(X.dtype, np.number):
+        raise TypeError(f"X must be a numeric numpy array of shape (N, D), got {type(X).__name__}")
+    if not isinstance(y, np.ndarray) or not np.issubdtype(y.dtype, np.number):
+        raise TypeError(f"y must be a numeric numpy array of shape (N,), got {type(y).__name__}")
+    if X.ndim != 2 or y.shape != (X.shape[0],):
+        raise ValueError(f"y must have shape (N,) = ({X.shape[0]},) for X of shape (N, D), got {y.shape}")
+
+
 # --8<-- [start:xor_least_squares]
 XOR_X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])  # (4, 2)
 XOR_Y = np.array([0.0, 1.0, 1.0, 0.0])  # (4,)
@@ -49,8 +58,7 @@ def best_linear_fit(X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float]:
     Returns:
         (w of shape (D,), b).
     """
-    if X.ndim != 2 or y.shape != (X.shape[0],):
-        raise ValueError(f"y must have shape (N,) = ({X.shape[0]},) for X of shape (N, D)")
+    _check_fit_data(X, y)
     X1 = np.hstack([X, np.ones((X.shape[0], 1))])  # (N, D + 1), 最后一列对应 b
     coef, *_ = np.linalg.lstsq(X1, y, rcond=None)
     return coef[:-1], float(coef[-1])
@@ -85,6 +93,18 @@ def make_xor(n: int, rng: np.random.Generator, noise: float = 0.35) -> tuple[np.
     return X, y.astype(float)
 
 
+def _check_train(X: np.ndarray, y: np.ndarray, hidden: int, seed: int, lr: float, steps: int) -> None:
+    if isinstance(hidden, bool) or not isinstance(hidden, int) or hidden < 0:
+        raise ValueError(f"hidden must be an int >= 0, got {hidden!r}")
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise ValueError(f"seed must be an int >= 0, got {seed!r}")
+    if isinstance(lr, bool) or not isinstance(lr, (int, float)) or not 0 < lr < float("inf"):
+        raise ValueError(f"lr must be a positive finite number, got {lr!r}")
+    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
+        raise ValueError(f"steps must be an int >= 1, got {steps!r}")
+    _check_fit_data(X, y)
+
+
 # --8<-- [start:train_classifier]
 def train_classifier(
     X: np.ndarray, y: np.ndarray, hidden: int, seed: int, lr: float = 0.5, steps: int = 2000
@@ -100,10 +120,7 @@ def train_classifier(
     Returns:
         trained [(W, b)]; the last layer outputs one logit per point.
     """
-    if isinstance(hidden, bool) or not isinstance(hidden, int) or hidden < 0:
-        raise ValueError(f"hidden must be an int >= 0, got {hidden!r}")
-    if not isinstance(X, np.ndarray) or X.ndim != 2 or y.shape != (X.shape[0],):
-        raise ValueError("X must be (N, D) and y must have shape (N,)")
+    _check_train(X, y, hidden, seed, lr, steps)
     sizes = [X.shape[1], 1] if hidden == 0 else [X.shape[1], hidden, 1]
     acts = ["identity"] if hidden == 0 else ["tanh", "identity"]
     params = init_mlp(sizes, np.random.default_rng(seed))
@@ -130,8 +147,8 @@ def xor_two_tanh_units(k: float = 5.0) -> Params:
     Returns:
         [(W_1 (2, 2), b_1 (2,)), (W_2 (1, 2), b_2 (1,))].
     """
-    if not (isinstance(k, (int, float)) and k > 0.55):
-        raise ValueError(f"k must be a number > 0.55, got {k!r}")
+    if isinstance(k, bool) or not isinstance(k, (int, float)) or not 0.55 < k < float("inf"):
+        raise ValueError(f"k must be a finite number > 0.55, got {k!r}")
     W1, b1 = np.full((2, 2), float(k)), np.array([k, -k], dtype=float)
     W2, b2 = np.array([[1.0, -1.0]]), np.array([-1.0])
     return [(W1, b1), (W2, b2)]

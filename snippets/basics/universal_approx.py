@@ -16,13 +16,21 @@ def target(x: np.ndarray) -> np.ndarray:
     return np.sin(3 * x) + 0.3 * x
 
 
-def _check_fit(hidden: int, steps: int, lr: float) -> None:
+def _check_hidden_seed(hidden: int, seed: int) -> None:
     if isinstance(hidden, bool) or not isinstance(hidden, int) or hidden < 1:
         raise ValueError(f"hidden must be an int >= 1, got {hidden!r}")
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise ValueError(f"seed must be an int >= 0, got {seed!r}")
+
+
+def _check_fit(hidden: int, seed: int, steps: int, lr: float, n: int) -> None:
+    _check_hidden_seed(hidden, seed)
     if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
         raise ValueError(f"steps must be an int >= 1, got {steps!r}")
-    if not (isinstance(lr, float) and lr > 0):
-        raise ValueError(f"lr must be a positive float, got {lr!r}")
+    if not (isinstance(lr, float) and 0 < lr < math.inf):
+        raise ValueError(f"lr must be a positive finite float, got {lr!r}")
+    if isinstance(n, bool) or not isinstance(n, int) or n < 2:
+        raise ValueError(f"n must be an int >= 2, got {n!r}")
 
 
 # --8<-- [start:fit_1d]
@@ -42,6 +50,8 @@ def adam_update(
         raise ValueError(f"p, g, m, v must have one shape, got {p.shape}, {g.shape}, {m.shape}, {v.shape}")
     if isinstance(t, bool) or not isinstance(t, int) or t < 1:
         raise ValueError(f"t must be an int >= 1, got {t!r}")
+    if isinstance(lr, bool) or not isinstance(lr, (int, float)) or not 0 <= lr < math.inf:
+        raise ValueError(f"lr must be a finite number >= 0, got {lr!r}")
     beta1, beta2, eps = 0.9, 0.999, 1e-8
     m = beta1 * m + (1 - beta1) * g
     v = beta2 * v + (1 - beta2) * g**2
@@ -66,7 +76,7 @@ def fit_1d(hidden: int, seed: int, steps: int = 2000, lr: float = 0.03, n: int =
     Returns:
         the trained parameters and the final training MSE.
     """
-    _check_fit(hidden, steps, lr)
+    _check_fit(hidden, seed, steps, lr, n)
     x = np.linspace(-2.0, 2.0, n)[:, None]  # (n, 1)
     y = target(x)
     acts = ["tanh", "identity"]
@@ -96,6 +106,17 @@ def predict_1d(params: Params, x: np.ndarray) -> np.ndarray:
     return y_hat[:, 0]
 
 
+def _check_power_features(x: np.ndarray, y: np.ndarray, hidden: int, activation: str, seed: int) -> None:
+    for name, a in (("x", x), ("y", y)):
+        if not isinstance(a, np.ndarray) or not np.issubdtype(a.dtype, np.floating):
+            raise TypeError(f"{name} must be a floating numpy array, got {getattr(a, 'dtype', type(a).__name__)}")
+    if x.ndim != 1 or y.shape != x.shape:
+        raise ValueError("x and y must be 1-D arrays of the same length")
+    if activation not in ("square", "tanh"):
+        raise ValueError(f"activation must be 'square' or 'tanh', got {activation!r}")
+    _check_hidden_seed(hidden, seed)
+
+
 # --8<-- [start:power_features]
 def best_output_layer_mse(x: np.ndarray, y: np.ndarray, hidden: int, activation: str, seed: int) -> float:
     """Random hidden layer, then the least-squares output layer: the best fit given those hidden weights.
@@ -109,10 +130,7 @@ def best_output_layer_mse(x: np.ndarray, y: np.ndarray, hidden: int, activation:
     Returns:
         the training MSE of sum_j a_j f(w_j x + c_j) + a_0 with the best a.
     """
-    if activation not in ("square", "tanh"):
-        raise ValueError(f"activation must be 'square' or 'tanh', got {activation!r}")
-    if x.ndim != 1 or y.shape != x.shape:
-        raise ValueError("x and y must be 1-D arrays of the same length")
+    _check_power_features(x, y, hidden, activation, seed)
     rng = np.random.default_rng(seed)
     w, c = rng.standard_normal(hidden), rng.standard_normal(hidden)
     pre = np.outer(x, w) + c  # (n, H)

@@ -64,11 +64,11 @@ def test_derivative_matches_central_differences_away_from_kinks(name: str) -> No
 
 
 def test_values_pytorch_returns_at_the_kinks() -> None:
-    assert A.relu_grad(0.0) == 0.0
-    assert A.leaky_relu_grad(0.0, 0.2) == 0.2
+    assert A.relu_grad(0.0) == pytest.approx(0.0, abs=1e-15)
+    assert A.leaky_relu_grad(0.0, 0.2) == pytest.approx(0.2, abs=1e-15)
     assert A.selu_grad(0.0) == pytest.approx(A.SELU_SCALE * A.SELU_ALPHA, rel=1e-15)
-    np.testing.assert_array_equal(M.hardsigmoid_grad(np.array([-3.0, 3.0])), [0.0, 0.0])
-    np.testing.assert_array_equal(M.hardswish_grad(np.array([-3.0, 3.0])), [0.0, 1.0])
+    np.testing.assert_allclose(M.hardsigmoid_grad(np.array([-3.0, 3.0])), [0.0, 0.0], rtol=0, atol=1e-15)
+    np.testing.assert_allclose(M.hardswish_grad(np.array([-3.0, 3.0])), [0.0, 1.0], rtol=0, atol=1e-15)
 
 
 @pytest.mark.parametrize("alpha", [0.5, 1.0, 2.0])
@@ -89,7 +89,7 @@ def test_prelu_grads_wrt_input_and_slope_match_torch() -> None:
     # 对每个输入的梯度 (逐元素), 以及对共享斜率 a 的梯度 (所有元素求和)
     (gx, ga) = torch.autograd.grad(y.sum(), (xt, at))
     dx, da = A.prelu_grads(x, 0.25)
-    np.testing.assert_allclose(dx, gx.numpy(), rtol=0, atol=0)
+    np.testing.assert_allclose(dx, gx.numpy(), rtol=1e-15, atol=1e-15)
     np.testing.assert_allclose(da.sum(), ga.item(), rtol=1e-15, atol=1e-15)
 
 
@@ -110,9 +110,11 @@ def test_sigmoid_derivative_is_at_most_a_quarter_and_tanh_at_most_one(x: float) 
 
 
 def test_hand_computed_values() -> None:
-    assert A.sigmoid_grad(0.0) == 0.25 and A.tanh_grad(0.0) == 1.0
-    assert M.gelu(0.0) == 0.0 and M.gelu_grad(0.0) == 0.5
-    assert M.silu_grad(0.0) == 0.5
+    assert A.sigmoid_grad(0.0) == pytest.approx(0.25, abs=1e-15)
+    assert A.tanh_grad(0.0) == pytest.approx(1.0, abs=1e-15)
+    assert M.gelu(0.0) == pytest.approx(0.0, abs=1e-15)
+    assert M.gelu_grad(0.0) == pytest.approx(0.5, abs=1e-15)
+    assert M.silu_grad(0.0) == pytest.approx(0.5, abs=1e-15)
     assert A.softplus(0.0) == pytest.approx(np.log(2), rel=1e-15)
     assert M.hardswish(1.5) == pytest.approx(1.5 * (1.5 / 6 + 0.5), rel=1e-15)
 
@@ -137,6 +139,8 @@ def test_sigmoid_raises_no_floating_point_error_even_when_every_error_is_fatal(d
         out = A.sigmoid(x)
         grad = A.sigmoid_grad(x)
     assert out.dtype == dtype and grad.dtype == dtype
+    # 这里有意精确比较: 要验证的正是 sigmoid 在 +-1000、+-inf 处返回恰好的极限 0 和 1 (导数恰为 0),
+    # 而不是某个很小的数; 任何容差都会把 "恰为 0" 和 "约为 0" 混为一谈
     np.testing.assert_array_equal(out[[0, 1, -2, -1]], [0.0, 0.0, 1.0, 1.0])  # +-1000, +-inf: 精确的极限
     np.testing.assert_array_equal(grad[[0, 1, -2, -1]], [0.0, 0.0, 0.0, 0.0])
     # 与 float64 下的 PyTorch 比较; 绝对误差不超过该精度的最小正规数 (那里的真值已是次正规数)
@@ -174,6 +178,34 @@ def test_bad_hyperparameters_raise_with_their_names() -> None:
         A.elu(np.zeros(2), alpha=-1.0)
     with pytest.raises(ValueError, match="beta must be a positive number"):
         A.softplus_grad(np.zeros(2), beta=0.0)
+
+
+@pytest.mark.parametrize("bad", [float("nan"), float("inf"), -float("inf")])
+@pytest.mark.parametrize(
+    ("fn", "name"),
+    [
+        (lambda x, v: A.leaky_relu(x, v), "negative_slope"),
+        (lambda x, v: A.leaky_relu_grad(x, v), "negative_slope"),
+        (lambda x, v: A.prelu_grads(x, v), "a"),
+    ],
+)
+def test_non_finite_slopes_are_rejected(fn, name: str, bad: float) -> None:
+    with pytest.raises(ValueError, match=rf"^{name} must be finite"):
+        fn(np.zeros(2), bad)
+
+
+@pytest.mark.parametrize(
+    ("fn", "name"),
+    [
+        (lambda x, v: A.leaky_relu(x, v), "negative_slope"),
+        (lambda x, v: A.leaky_relu_grad(x, v), "negative_slope"),
+        (lambda x, v: A.prelu_grads(x, v), "a"),
+    ],
+)
+@pytest.mark.parametrize("bad", [True, "0.1", np.array([0.1, 0.2])])
+def test_non_number_slopes_are_rejected(fn, name: str, bad: object) -> None:
+    with pytest.raises(TypeError, match=rf"^{name} must be a real number"):
+        fn(np.zeros(2), bad)
 
 
 @pytest.mark.parametrize(

@@ -86,6 +86,7 @@ def test_numerical_grads_of_a_quadratic_are_exact_and_params_are_restored() -> N
     (gW, gb), = numerical_grads(loss, params, eps=1e-4)
     np.testing.assert_allclose(gW, 2 * W, rtol=1e-9)
     np.testing.assert_allclose(gb, [3.0], rtol=1e-9)
+    # 有意精确比较: 要验证的是参数被原样恢复 (不是恢复到舍入误差以内)
     np.testing.assert_array_equal(W, [[1.0, -2.0]])
 
 

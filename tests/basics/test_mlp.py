@@ -60,7 +60,7 @@ def test_xor_by_hand_with_two_relu_units() -> None:
     # h1 = relu(x1 + x2), h2 = relu(x1 + x2 - 1), y = h1 - 2 h2: 恰好是 XOR
     params = [(np.array([[1.0, 1.0], [1.0, 1.0]]), np.array([0.0, -1.0])), (np.array([[1.0, -2.0]]), np.array([0.0]))]
     out, _ = forward(params, XOR_X, ["relu", "identity"])
-    np.testing.assert_array_equal(out[:, 0], XOR_Y)
+    np.testing.assert_allclose(out[:, 0], XOR_Y, rtol=0, atol=1e-15)
 
 
 @pytest.mark.experiment
@@ -111,8 +111,49 @@ def test_bad_input_raises_with_argument_name() -> None:
         make_xor(8, 0)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="hidden must be an int >= 0"):
         train_classifier(XOR_X, XOR_Y, -1, 0)
-    with pytest.raises(ValueError, match="k must be a number > 0.55"):
+    with pytest.raises(ValueError, match="k must be a finite number > 0.55"):
         xor_two_tanh_units(0.5)
+
+
+@pytest.mark.parametrize("k", [True, float("inf"), float("nan"), "5"])
+def test_xor_two_tanh_units_rejects_bool_and_non_finite_k(k: object) -> None:
+    with pytest.raises(ValueError, match=r"^k must be a finite number > 0.55"):
+        xor_two_tanh_units(k)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"lr": -1.0}, r"^lr must be a positive finite number"),
+        ({"lr": 0.0}, r"^lr must be a positive finite number"),
+        ({"lr": float("nan")}, r"^lr must be a positive finite number"),
+        ({"lr": float("inf")}, r"^lr must be a positive finite number"),
+        ({"steps": -5}, r"^steps must be an int >= 1"),
+        ({"steps": 0}, r"^steps must be an int >= 1"),
+        ({"steps": 2.0}, r"^steps must be an int >= 1"),
+        ({"seed": -1}, r"^seed must be an int >= 0"),
+        ({"seed": True}, r"^seed must be an int >= 0"),
+    ],
+)
+def test_train_classifier_rejects_bad_hyperparameters(kwargs: dict, message: str) -> None:
+    args = {"hidden": 2, "seed": 0} | kwargs
+    with pytest.raises(ValueError, match=message):
+        train_classifier(XOR_X, XOR_Y, **args)
+
+
+@pytest.mark.parametrize(
+    ("X", "y", "message"),
+    [
+        (XOR_X.tolist(), XOR_Y, r"^X must be a numeric numpy array"),
+        (XOR_X, XOR_Y.tolist(), r"^y must be a numeric numpy array"),
+        (XOR_X.astype(str), XOR_Y, r"^X must be a numeric numpy array"),
+    ],
+)
+def test_best_linear_fit_and_train_classifier_reject_non_arrays(X: object, y: object, message: str) -> None:
+    with pytest.raises(TypeError, match=message):
+        best_linear_fit(X, y)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=message):
+        train_classifier(X, y, 2, 0)  # type: ignore[arg-type]
 
 
 def test_predict_and_train_reject_bad_shapes() -> None:

@@ -44,10 +44,12 @@ def test_predict_1d_reproduces_the_reported_training_error() -> None:
     assert np.mean((predict_1d(params, X) - target(X)) ** 2) == pytest.approx(mse, rel=1e-12)
 
 
+@pytest.mark.parametrize("seed", range(5))
 @pytest.mark.parametrize("hidden", [2, 3, 8, 64, 256])
-def test_square_activation_never_beats_the_best_quadratic(hidden: int) -> None:
+def test_square_activation_never_beats_the_best_quadratic(hidden: int, seed: int) -> None:
+    # 页面图注: 从 H = 2 起每个种子 (0-4) 都停在最佳二次拟合的误差上
     best_quadratic = np.mean((np.polyval(np.polyfit(X, target(X), 2), X) - target(X)) ** 2)
-    mse = best_output_layer_mse(X, target(X), hidden, "square", seed=0)
+    mse = best_output_layer_mse(X, target(X), hidden, "square", seed=seed)
     assert mse == pytest.approx(best_quadratic, rel=1e-8)
     assert mse > 0.4
 
@@ -62,16 +64,18 @@ def test_tanh_random_features_approximate_the_smooth_target_on_every_seed() -> N
 def test_the_same_features_cannot_fit_random_labels_so_it_is_not_interpolation() -> None:
     # 65 个特征 (64 个 tanh 单元加常数) 拟合 100 个随机 +-1 标签: 误差留在 0.45 以上 (页面: 中位数 0.64)
     labels = np.random.default_rng(0).choice([-1.0, 1.0], size=(5, 100))
-    for H in (32, 64):
-        mse = np.array([best_output_layer_mse(X, labels[seed], H, "tanh", seed) for seed in range(5)])
+    mse_by_width = {
+        H: np.array([best_output_layer_mse(X, labels[seed], H, "tanh", seed) for seed in range(5)]) for H in (32, 64)
+    }
+    for mse in mse_by_width.values():
         assert np.all(mse > 0.45)
-    assert np.median(mse) == pytest.approx(0.64, abs=0.005)
+    assert np.median(mse_by_width[64]) == pytest.approx(0.64, abs=0.005)
 
 
 def test_bad_input_raises_with_argument_name() -> None:
     with pytest.raises(ValueError, match="hidden must be an int >= 1"):
         fit_1d(0, seed=0)
-    with pytest.raises(ValueError, match="lr must be a positive float"):
+    with pytest.raises(ValueError, match="lr must be a positive finite float"):
         fit_1d(4, seed=0, lr=-0.1)
     with pytest.raises(ValueError, match="x must be a 1-D array"):
         predict_1d(fit_1d(2, 0, steps=1)[0], X[:, None])
@@ -81,10 +85,42 @@ def test_bad_input_raises_with_argument_name() -> None:
         best_output_layer_mse(X, X[:5], 4, "tanh", 0)
 
 
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        ({"n": 0}, ValueError, r"^n must be an int >= 2"),
+        ({"n": 1}, ValueError, r"^n must be an int >= 2"),
+        ({"n": 10.0}, ValueError, r"^n must be an int >= 2"),
+        ({"seed": -1}, ValueError, r"^seed must be an int >= 0"),
+        ({"seed": 1.5}, ValueError, r"^seed must be an int >= 0"),
+        ({"lr": float("inf")}, ValueError, r"^lr must be a positive finite float"),
+        ({"steps": 0}, ValueError, r"^steps must be an int >= 1"),
+    ],
+)
+def test_fit_1d_rejects_bad_arguments(kwargs: dict, error: type[Exception], message: str) -> None:
+    with pytest.raises(error, match=message):
+        fit_1d(**({"hidden": 2, "seed": 0, "steps": 1} | kwargs))
+
+
+@pytest.mark.parametrize(
+    ("args", "error", "message"),
+    [
+        ((X, X, -1, "tanh", 0), ValueError, r"^hidden must be an int >= 1"),
+        ((X, X, 0, "tanh", 0), ValueError, r"^hidden must be an int >= 1"),
+        ((X, X, True, "tanh", 0), ValueError, r"^hidden must be an int >= 1"),
+        ((X, X, 4, "tanh", -1), ValueError, r"^seed must be an int >= 0"),
+        ((X.tolist(), X, 4, "tanh", 0), TypeError, r"^x must be a floating numpy array"),
+        ((X, np.arange(100), 4, "tanh", 0), TypeError, r"^y must be a floating numpy array"),
+    ],
+)
+def test_best_output_layer_mse_rejects_bad_arguments(args: tuple, error: type[Exception], message: str) -> None:
+    with pytest.raises(error, match=message):
+        best_output_layer_mse(*args)
+
+
 def test_target_rejects_non_float_input() -> None:
     with pytest.raises(TypeError, match="x must be a floating numpy array"):
         target(np.array([1, 2]))
-
 
 
 def test_adam_update_used_by_fit_1d_equals_torch_optim_adam_step_by_step() -> None:
@@ -110,3 +146,6 @@ def test_adam_update_rejects_bad_input() -> None:
         adam_update(z, np.zeros(3), z, z, 1, 0.1)
     with pytest.raises(ValueError, match="t must be an int >= 1"):
         adam_update(z, z, z, z, 0, 0.1)
+    for lr in (-1.0, float("nan"), float("inf")):
+        with pytest.raises(ValueError, match=r"^lr must be a finite number >= 0"):
+            adam_update(z, z, z, z, 1, lr)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import math
 from pathlib import Path
 
 import numpy as np
@@ -37,16 +38,32 @@ def test_sigmoid_and_grads_raise_no_floating_point_error_for_moderate_logits() -
 
 @pytest.mark.parametrize("z", [710.0, 745.0, 1000.0])
 def test_sigmoid_and_grads_do_not_overflow_at_huge_logits(z: float) -> None:
-    # e^{710} 已超出 float64; 只对非正数求 exp 的 sigmoid 不会上溢, 在这里也不产生下溢: 结果直接是最近的浮点数 0 和 1
+    # e^{710} 已超出 float64; 只对非正数求 exp 的 sigmoid 不会上溢, 也不产生下溢 (errstate 下不抛错).
+    # 这里有意精确比较 (==): 页面说的正是 "恰为 0 / 恰为 1", 容差 (哪怕 atol=1e-300) 区分不了 0 和次正规数 4.5e-309
     zz = np.array([-z, z])
     with np.errstate(all="raise"):
         s = sigmoid(zz)
         ce = bce_grad_wrt_logit(zz, np.array([1.0, 0.0]))
         mse = mse_grad_wrt_logit(zz, np.array([1.0, 0.0]))
-    np.testing.assert_allclose(s, [0.0, 1.0], rtol=0, atol=1e-300)
-    np.testing.assert_allclose(s, torch.sigmoid(torch.from_numpy(zz)).numpy(), rtol=0, atol=1e-300)
-    np.testing.assert_allclose(ce, [-1.0, 1.0], rtol=0, atol=1e-300)  # 判错到极点: CE 的梯度是满的 1
-    np.testing.assert_allclose(mse, [0.0, 0.0], rtol=0, atol=1e-300)  # MSE 的梯度已下溢成 0
+    assert s[1] == 1.0  # 正的一侧: 1 就是离真值最近的浮点数
+    # 负的一侧: 真值 sigma(-z) ~ e^{-z} 不为 0 (z = 710, 745 时是次正规数), sigmoid 按设计在次正规区返回 0
+    assert s[0] == 0.0
+    if z < 746:
+        assert 0.0 < math.exp(-z) < np.finfo(np.float64).tiny
+    # torch.sigmoid 在这些点上给出同样的 0 和 1
+    t = torch.sigmoid(torch.from_numpy(zz)).numpy()
+    assert t[0] == 0.0 and t[1] == 1.0
+    np.testing.assert_allclose(ce, [-1.0, 1.0], rtol=0, atol=1e-15)  # 判错到极点: CE 的梯度是满的 1
+    np.testing.assert_allclose(mse, [0.0, 0.0], rtol=0, atol=1e-300)  # MSE 的梯度是 0 (s 或 1 - s 恰为 0)
+
+
+def test_sigmoid_returns_zero_only_below_the_smallest_normal() -> None:
+    # docstring 的约定: sigma(x) 是正规数处误差约一个 ulp; 真值落到次正规区才返回 0
+    tiny = np.finfo(np.float64).tiny
+    x = np.array([-700.0, -708.0])
+    np.testing.assert_allclose(sigmoid(x), np.exp(x), rtol=1e-15, atol=0)
+    assert np.all(np.exp(x) > tiny)
+    assert sigmoid(np.array([-709.0]))[0] == 0.0  # e^{-709} ~ 1.2e-308 < tiny: 有意精确比较, 见上
 
 
 def test_no_function_of_the_chapter_silences_floating_point_errors() -> None:
@@ -117,7 +134,7 @@ def test_make_blobs_is_balanced_and_deterministic() -> None:
     assert X.shape == (201, 2) and y.shape == (201,)
     assert (y == 0).sum() == 100 and (y == 1).sum() == 101
     X2, _ = make_blobs(201, np.random.default_rng(0))
-    np.testing.assert_array_equal(X, X2)
+    np.testing.assert_array_equal(X, X2)  # 有意精确比较: 同一种子必须逐位复现同一份数据
 
 
 @pytest.fixture(scope="module")

@@ -118,7 +118,7 @@ def test_log_softmax_equals_log_of_softmax_in_safe_range(z: np.ndarray) -> None:
 @given(z=arrays(np.float64, st.integers(1, 8), elements=st.floats(-20.0, 20.0)))
 def test_softmax_jacobian_is_symmetric_with_zero_row_sums(z: np.ndarray) -> None:
     J = softmax_jacobian(softmax(z))
-    np.testing.assert_allclose(J, J.T, rtol=0, atol=0)
+    np.testing.assert_allclose(J, J.T, rtol=0, atol=1e-15)
     np.testing.assert_allclose(J.sum(axis=1), 0.0, rtol=0, atol=1e-15)
 
 

@@ -103,5 +103,5 @@ def test_accuracy_along_a_line_jumps_exactly_where_an_example_crosses_the_bounda
     ],
 )
 def test_bad_input_raises_with_argument_name(call, error: type[Exception], name: str) -> None:
-    with pytest.raises(error, match=name):
+    with pytest.raises(error, match=rf"^{name} must"):
         call()

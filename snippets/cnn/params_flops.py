@@ -168,7 +168,7 @@ def training_memory_bytes(n_params: int, n_activations: int, batch_size: int, op
     Args:
         n_params: learnable parameters.
         n_activations: values saved for backward per image (here: every layer's output).
-        batch_size: N.
+        batch_size: B.
         optimizer_states: extra tensors per parameter (SGD 0, momentum 1, Adam 2).
         bytes_per_value: 4 for float32.
 
@@ -176,13 +176,13 @@ def training_memory_bytes(n_params: int, n_activations: int, batch_size: int, op
         Bytes per part and the total (ignores framework workspace and allocator fragmentation).
     """
     n_params, n_act = check_int(n_params, "n_params", 0), check_int(n_activations, "n_activations", 0)
-    N, s = check_int(batch_size, "batch_size", 1), check_int(optimizer_states, "optimizer_states", 0)
+    B, s = check_int(batch_size, "batch_size", 1), check_int(optimizer_states, "optimizer_states", 0)
     b = check_int(bytes_per_value, "bytes_per_value", 1)
     parts = {
         "weights": n_params * b,
         "gradients": n_params * b,  # 每个参数一个梯度
         "optimizer": s * n_params * b,  # Adam 的 m 和 v
-        "activations": N * n_act * b,  # 反向传播要用的前向结果, 与批大小成正比
+        "activations": B * n_act * b,  # 反向传播要用的前向结果, 与批大小成正比
     }
     parts["total"] = sum(parts.values())
     return parts

@@ -15,6 +15,21 @@ def check_hyper(name: str, value: float, low: float = 0.0, high: float = np.inf,
     return float(value)
 
 
+def check_positive(name: str, value: float) -> float:
+    """Require a finite real number > 0 (a learning rate, a gain)."""
+    value = check_hyper(name, value)
+    if value == 0:
+        raise ValueError(f"{name} must be > 0, got {value}")
+    return value
+
+
+def check_flag(name: str, value: bool) -> bool:
+    """Require a bool (a truthy string or number is a mistake, not a switch)."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be a bool, got {type(value).__name__}")
+    return bool(value)
+
+
 def check_param_grad(theta: np.ndarray, grad: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Require two finite floating arrays of the same shape."""
     theta, grad = np.asarray(theta), np.asarray(grad)

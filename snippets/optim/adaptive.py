@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from snippets.optim._checks import check_hyper, check_param_grad
+from snippets.optim._checks import check_flag, check_hyper, check_param_grad
 
 
 # --8<-- [start:adagrad]
@@ -92,7 +92,7 @@ class Adam:
         self.beta2 = check_hyper("betas[1]", betas[1], 0.0, 1.0)
         self.eps = check_hyper("eps", eps)
         self.weight_decay = check_hyper("weight_decay", weight_decay)
-        self.amsgrad, self.decoupled = amsgrad, decoupled
+        self.amsgrad, self.decoupled = check_flag("amsgrad", amsgrad), check_flag("decoupled", decoupled)
         self.t = 0
         self.m: np.ndarray | None = None
         self.v: np.ndarray | None = None

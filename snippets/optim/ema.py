@@ -44,8 +44,8 @@ def ema(x: np.ndarray, beta: float, bias_correction: bool = False) -> np.ndarray
 def ema_weights(beta: float, T: int) -> np.ndarray:
     """Weight of x_{T-k} in s_T for k = 0..T-1: (1 - beta) beta^k; shape (T,)."""
     beta = check_hyper("beta", beta, 0.0, 1.0)
-    if not isinstance(T, int) or T < 1:
-        raise ValueError(f"T must be a positive int, got {T}")
+    if isinstance(T, bool) or not isinstance(T, (int, np.integer)) or T < 1:
+        raise ValueError(f"T must be a positive int, got {T!r}")
     return (1 - beta) * beta ** np.arange(T)
 # --8<-- [end:ema]
 
@@ -63,17 +63,20 @@ def _check_update(t: int) -> int:
 
 
 # --8<-- [start:warmup]
-def yolov5_decay(t: int, decay: float = 0.9999, tau: float = 2000.0) -> float:
-    """Decay used at update t = 1, 2, ... by YOLOv5's ModelEMA: decay * (1 - exp(-t / tau))."""
+def yolov5_decay(t: int, decay: float = 0.9999, t0: float = 2000.0) -> float:
+    """Decay used at update t = 1, 2, ... by YOLOv5's ModelEMA: decay * (1 - exp(-t / t0)).
+
+    YOLOv5's code calls the time constant t0 ``tau``; here it is t0, since tau is the softmax temperature.
+    """
     t = _check_update(t)
-    decay, tau = check_hyper("decay", decay, 0.0, 1.0), check_hyper("tau", tau)
-    if tau == 0:
-        raise ValueError("tau must be > 0")
-    return decay * (1 - math.exp(-t / tau))
+    decay, t0 = check_hyper("decay", decay, 0.0, 1.0), check_hyper("t0", t0)
+    if t0 == 0:
+        raise ValueError("t0 must be > 0")
+    return decay * (1 - math.exp(-t / t0))
 
 
 def mean_teacher_decay(t: int, alpha: float = 0.999) -> float:
-    """Decay used at update t = 1, 2, ... by Mean Teacher (Tarvainen & Valpola 2017): min(1 - 1/(t + 1), alpha)."""
+    """Decay at update t = 1, 2, ... in the Mean Teacher code (CuriousAI/mean-teacher): min(1 - 1/(t + 1), alpha)."""
     t = _check_update(t)
     return min(1 - 1 / (t + 1), check_hyper("alpha", alpha, 0.0, 1.0))
 
@@ -82,7 +85,8 @@ def weight_ema(thetas: np.ndarray, decays: np.ndarray) -> np.ndarray:
     """EMA of model weights as implementations keep it: s_0 = theta_0 (a copy), s_t = d_t s_{t-1} + (1 - d_t) theta_t.
 
     Args:
-        thetas: the weights theta_0..theta_T, time along axis 0, shape (T + 1, ...).
+        thetas: thetas[0] is the starting point s_0 (a copy of the initial weights theta_0; in the Mean Teacher
+            code, the teacher's own initialization), then theta_1..theta_T; time along axis 0, shape (T + 1, ...).
         decays: d_1..d_T in [0, 1), shape (T,).
 
     Returns:

@@ -6,6 +6,8 @@ from typing import Literal
 
 import numpy as np
 
+from snippets.optim._checks import check_positive
+
 Activation = Literal["linear", "tanh", "relu", "sigmoid"]
 _GAIN = {"linear": 1.0, "sigmoid": 1.0, "tanh": 5.0 / 3.0, "relu": float(np.sqrt(2.0))}
 
@@ -16,17 +18,22 @@ def _check_fans(fan_in: int, fan_out: int) -> None:
             raise ValueError(f"{name} must be a positive int, got {v!r}")
 
 
+def _check_activation(activation: str) -> None:
+    if activation not in _GAIN:
+        raise ValueError(f"activation must be one of {sorted(_GAIN)}, got {activation!r}")
+
+
 # --8<-- [start:init]
 def gain(activation: Activation) -> float:
     """torch.nn.init.calculate_gain: 1 (linear, sigmoid), 5/3 (tanh), sqrt(2) (relu)."""
-    if activation not in _GAIN:
-        raise ValueError(f"activation must be one of {sorted(_GAIN)}, got {activation!r}")
+    _check_activation(activation)
     return _GAIN[activation]
 
 
 def xavier_std(fan_in: int, fan_out: int, g: float = 1.0) -> float:
     """Glorot & Bengio (2010): Var(W) = 2 / (fan_in + fan_out), times gain^2."""
     _check_fans(fan_in, fan_out)
+    g = check_positive("g", g)
     # 前向要 fan_in Var(W) = 1, 反向要 fan_out Var(W) = 1, 取两者的调和折中
     return g * np.sqrt(2.0 / (fan_in + fan_out))
 
@@ -34,6 +41,7 @@ def xavier_std(fan_in: int, fan_out: int, g: float = 1.0) -> float:
 def kaiming_std(fan_in: int, fan_out: int, g: float = float(np.sqrt(2.0)), mode: str = "fan_in") -> float:
     """He et al. (2015): Var(W) = gain^2 / fan, gain^2 = 2 for ReLU (it zeroes half the inputs)."""
     _check_fans(fan_in, fan_out)
+    g = check_positive("g", g)
     if mode not in ("fan_in", "fan_out"):
         raise ValueError(f"mode must be 'fan_in' or 'fan_out', got {mode!r}")
     return g / np.sqrt(fan_in if mode == "fan_in" else fan_out)
@@ -76,6 +84,7 @@ def forward_moments(std: float, activation: Activation, depth: int = 20, width: 
     Returns:
         mean of z^2 and mean of a^2 = act(z)^2 over all samples and units, each of shape (depth,).
     """
+    _check_activation(activation)  # 未知的名字不能悄悄当成线性
     if depth < 1 or width < 1 or n < 2:
         raise ValueError(f"depth, width must be >= 1 and n >= 2, got {depth}, {width}, {n}")
     rng = np.random.default_rng(seed)
@@ -109,6 +118,9 @@ def hidden_unit_spread(W1_init: np.ndarray, w2_init: np.ndarray, steps: int = 20
     Returns:
         0.0 exactly when every hidden unit still has the same incoming weights (symmetry never broke).
     """
+    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 1:
+        raise ValueError(f"steps must be a positive int, got {steps!r}")
+    lr = check_positive("lr", lr)
     W1, w2 = np.array(W1_init, dtype=float), np.array(w2_init, dtype=float)
     if W1.ndim != 2 or W1.shape[1] != 2 or w2.shape != (W1.shape[0],):
         raise ValueError(f"W1_init must be (H, 2) and w2_init (H,), got {W1.shape} and {w2.shape}")
@@ -132,6 +144,7 @@ def orthogonal_weight(fan_in: int, fan_out: int, rng: np.random.Generator, g: fl
     Same construction as torch.nn.init.orthogonal_: QR of a Gaussian matrix, signs fixed by diag(R).
     """
     _check_fans(fan_in, fan_out)
+    g = check_positive("g", g)
     A = rng.standard_normal((max(fan_in, fan_out), min(fan_in, fan_out)))
     Q, R = np.linalg.qr(A)  # Q: (max, min), 列正交
     Q *= np.sign(np.diag(R))  # 让 Q 在正交矩阵上均匀分布 (Haar), 而不只是某个 QR 约定的结果

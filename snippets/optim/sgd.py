@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from snippets.optim._checks import check_hyper, check_param_grad
+from snippets.optim._checks import check_flag, check_hyper, check_param_grad, check_positive
 
 
 # --8<-- [start:sgd]
@@ -21,10 +21,11 @@ class SGD:
 
     def __init__(self, lr: float, momentum: float = 0.0, dampening: float = 0.0,
                  weight_decay: float = 0.0, nesterov: bool = False) -> None:
-        self.lr = check_hyper("lr", lr, low=0.0)
+        self.lr = check_positive("lr", lr)
         self.momentum = check_hyper("momentum", momentum, 0.0, 1.0)
         self.dampening = check_hyper("dampening", dampening, 0.0, 1.0, closed_high=True)
         self.weight_decay = check_hyper("weight_decay", weight_decay)
+        nesterov = check_flag("nesterov", nesterov)
         if nesterov and (self.momentum == 0 or self.dampening != 0):
             raise ValueError("nesterov requires momentum > 0 and dampening = 0")
         self.nesterov = nesterov
@@ -56,7 +57,7 @@ class MomentumLrInside:
     """
 
     def __init__(self, lr: float, momentum: float) -> None:
-        self.lr = check_hyper("lr", lr, low=0.0)
+        self.lr = check_positive("lr", lr)
         self.momentum = check_hyper("momentum", momentum, 0.0, 1.0)
         self.v: np.ndarray | None = None
 

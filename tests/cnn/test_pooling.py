@@ -88,6 +88,8 @@ def test_seed_runs_stack_one_row_per_seed_and_summarise_to_median_and_range() ->
     assert runs.shape == (5, 3)
     np.testing.assert_allclose(runs[2], shift_change("max", 2, t, seed=5), rtol=1e-12)
     assert not np.allclose(runs[0], runs[1])  # 每个种子是新的一组随机图
+    # density = 1 (每个像素都非零) 和一串 Python 整数的平移量都是合法输入
+    assert shift_change("max", 2, [0, 1], n=3, density=1.0).shape == (2,)
     med, lo, hi = median_range(np.array([[3.0, 0.0], [1.0, 4.0], [2.0, 8.0]]))
     np.testing.assert_array_equal(np.stack([med, lo, hi]), [[2.0, 4.0], [1.0, 0.0], [3.0, 8.0]])
 
@@ -101,11 +103,23 @@ def test_seed_runs_stack_one_row_per_seed_and_summarise_to_median_and_range() ->
         (max_pool2d_backward, (np.zeros((1, 1, 2, 2)), np.zeros((1, 1, 2)), (1, 1, 4, 4)), ValueError, "indices"),
         (max_unpool2d, (np.zeros((1, 1, 2, 2)), np.zeros((1, 1, 3, 3)), (4, 4)), ValueError, "indices"),
         (shift_change, ("min", 2, np.arange(3)), ValueError, "kind"),
+        (shift_change, ("max", 3, np.arange(3)), ValueError, "size must be a multiple of kernel_size"),
+        (shift_change, ("max", 2, np.arange(3), 10, 16, 0.0), ValueError, "density"),
+        (shift_change, ("max", 2, np.arange(3), 10, 16, -0.1), ValueError, "density"),
+        (shift_change, ("max", 2, np.arange(3), 10, 16, 1.5), ValueError, "density"),
+        (shift_change, ("max", 2, np.arange(3), 10, 16, float("nan")), ValueError, "density"),
+        (shift_change, ("max", 2, np.arange(3), 10, 16, "0.05"), TypeError, "density"),
+        (shift_change, ("max", 2, np.array([0.0, 1.5])), TypeError, "shifts must be a 1-D array of integers"),
+        (shift_change, ("max", 2, np.array([[0, 1]])), TypeError, "shifts must be a 1-D array of integers"),
         (shift_change_seeds, ("max", 2, np.arange(3), range(4)), ValueError, "seeds must hold at least 5"),
+        (shift_change_seeds, ("max", 2, np.arange(3), [7, 7, 7, 7, 7]), ValueError, "at least 5 distinct seeds"),
+        (shift_change_seeds, ("max", 2, np.arange(3), [0, 1, 2, 3, 3, 2]), ValueError, "at least 5 distinct seeds"),
         (median_range, (np.zeros((0, 3)),), ValueError, "runs must have at least one seed"),
     ],
     ids=["max_pool2d", "avg_pool2d", "global_avg_pool2d", "max_pool2d_backward", "max_unpool2d", "shift_change",
-         "shift_change_seeds", "median_range"],
+         "shift_change-size", "shift_change-density-0", "shift_change-density-negative", "shift_change-density-above-1",
+         "shift_change-density-nan", "shift_change-density-str", "shift_change-float-shifts", "shift_change-2d-shifts",
+         "shift_change_seeds", "shift_change_seeds-repeated", "shift_change_seeds-4-distinct", "median_range"],
 )
 def test_bad_input_raises_with_argument_name(fn, args, error, match) -> None:
     with pytest.raises(error, match=match):

@@ -210,6 +210,18 @@ def test_adaptive_optimizers_reject_bad_hyperparameters(make, match: str) -> Non
         make()
 
 
+@pytest.mark.parametrize(
+    "make, match",
+    [(lambda: Adam(amsgrad="yes"), "amsgrad"), (lambda: Adam(amsgrad=1), "amsgrad"),
+     (lambda: Adam(decoupled="False"), "decoupled"), (lambda: AdamW(amsgrad=None), "amsgrad")],
+)
+def test_adam_switches_must_be_bools(make, match: str) -> None:  # type: ignore[no-untyped-def]
+    # 非空字符串 "False" 是真值: 不检查的话会悄悄打开开关
+    with pytest.raises(TypeError, match=match):
+        make()
+    assert Adam(amsgrad=np.bool_(True)).amsgrad is True  # NumPy 的布尔值可以用
+
+
 @pytest.mark.parametrize("opt", [Adagrad(), RMSprop(), Adam(), AdamW()], ids=lambda o: type(o).__name__)
 def test_adaptive_step_rejects_mismatched_grad(opt: object) -> None:
     with pytest.raises(ValueError, match="grad"):

@@ -96,7 +96,7 @@ def test_weight_ema_with_constant_decay_matches_torch_averaged_model() -> None:
 @pytest.mark.parametrize("name", ["yolov5", "mean_teacher"])
 def test_warmed_up_weight_ema_matches_torch_averaged_model_with_the_same_decay(name: str) -> None:
     # AveragedModel 把已平均的次数 n 传给 avg_fn; 第 t 次平均时 n = t, 正好是两种预热公式里的 t
-    decay_of = {"yolov5": lambda t: yolov5_decay(t, 0.999, tau=5.0),
+    decay_of = {"yolov5": lambda t: yolov5_decay(t, 0.999, t0=5.0),
                 "mean_teacher": lambda t: mean_teacher_decay(t, 0.9)}[name]
 
     def avg_fn(s: torch.Tensor, p: torch.Tensor, n: torch.Tensor) -> torch.Tensor:
@@ -122,18 +122,54 @@ def test_yolov5_decay_by_hand_and_the_weight_left_on_the_initial_weights() -> No
     np.testing.assert_allclose(yolov5_decay(1), 0.9999 * (1 - np.exp(-1 / 2000)), rtol=1e-14)
     assert yolov5_decay(10_000) < yolov5_decay(20_000) < 0.9999
     # initial_weight 就是 theta_0 在 s_t 里的系数: 把 theta_0 = 1, 其余为 0 喂给 weight_ema 得到同一个数
-    d = np.array([yolov5_decay(t, 0.99, tau=3.0) for t in range(1, 21)])
+    d = np.array([yolov5_decay(t, 0.99, t0=3.0) for t in range(1, 21)])
     impulse = np.zeros(21)
     impulse[0] = 1.0
     np.testing.assert_allclose(weight_ema(impulse, d)[1:], initial_weight(d), rtol=1e-12)
     np.testing.assert_allclose(initial_weight(np.full(5, 0.9999)), 0.9999 ** np.arange(1, 6), rtol=1e-14)
 
 
+def test_constant_decay_leaves_more_than_half_the_weight_on_the_initial_weights_for_6931_steps() -> None:
+    # beta^t > 1/2 <=> t < ln 2 / (-ln beta) = 6931.1 (beta = 0.9999): 页面上的 6931 步
+    w = initial_weight(np.full(10_000, 0.9999))
+    assert int(np.sum(w > 0.5)) == 6931 and w[6930] > 0.5 > w[6931]  # 下标 t - 1
+    assert 0.36 < w[-1] < 0.38  # 1 万步时仍约 37%
+
+
+def test_mean_teacher_code_with_its_own_teacher_init_averages_s0_and_the_student_updates() -> None:
+    # 作者代码 (CuriousAI/mean-teacher, pytorch/main.py) 的做法: 教师网络单独初始化; 每次优化器 step 后
+    # global_step += 1, 再 update_ema_variables: alpha = min(1 - 1/(global_step + 1), alpha),
+    # ema = alpha * ema + (1 - alpha) * param
+    torch.manual_seed(0)
+    student = torch.nn.Linear(4, 1, bias=False, dtype=torch.float64)
+    teacher = torch.nn.Linear(4, 1, bias=False, dtype=torch.float64)  # 单独初始化, 不是学生的拷贝
+    s0 = teacher.weight.detach().numpy()[0].copy()
+    theta0 = student.weight.detach().numpy()[0].copy()
+    assert np.abs(s0 - theta0).max() > 1e-3
+    thetas = np.random.default_rng(5).standard_normal((30, 4))  # 学生第 1..30 次更新后的权重
+    alpha, teacher_path = 0.95, []
+    for global_step, th in enumerate(thetas, start=1):
+        with torch.no_grad():
+            student.weight.copy_(torch.from_numpy(th)[None])
+            a = min(1 - 1 / (global_step + 1), alpha)
+            for ema_param, param in zip(teacher.parameters(), student.parameters(), strict=True):
+                ema_param.mul_(a).add_(param, alpha=1 - a)
+        teacher_path.append(teacher.weight.detach().numpy()[0].copy())
+    ours = weight_ema(np.vstack([s0, thetas]), np.array([mean_teacher_decay(t, alpha) for t in range(1, 31)]))
+    np.testing.assert_allclose(ours[1:], np.array(teacher_path), rtol=1e-12, atol=1e-14)
+    # 预热阶段 (t/(t+1) <= alpha, 即 t <= 19): s_t = (s_0 + theta_1 + ... + theta_t) / (t + 1), theta_0 不在其中
+    plain = (s0 + np.cumsum(thetas, axis=0)) / np.arange(2, 32)[:, None]
+    np.testing.assert_allclose(ours[1:20], plain[:19], rtol=1e-12, atol=1e-14)
+    with_theta0 = (theta0 + np.cumsum(thetas, axis=0)) / np.arange(2, 32)[:, None]
+    # 教师不是学生 theta_0 的拷贝时, s_t 不是 theta_0..theta_t 的平均
+    assert np.abs(ours[1:20] - with_theta0[:19]).max() > 1e-3
+
+
 def test_warmup_functions_reject_bad_input() -> None:
     with pytest.raises(ValueError, match="t must"):
         yolov5_decay(0)
-    with pytest.raises(ValueError, match="tau"):
-        yolov5_decay(5, tau=0.0)
+    with pytest.raises(ValueError, match="t0"):
+        yolov5_decay(5, t0=0.0)
     with pytest.raises(ValueError, match="alpha"):
         mean_teacher_decay(5, alpha=1.0)
     with pytest.raises(ValueError, match="decays"):
@@ -149,6 +185,10 @@ def test_ema_functions_reject_bad_input() -> None:
         ema(np.ones(3, dtype=int), 0.5)
     with pytest.raises(ValueError, match="T"):
         ema_weights(0.5, 0)
+    with pytest.raises(ValueError, match="T"):
+        ema_weights(0.5, True)  # bool 不是步数
+    # NumPy 整数 (如 np.arange 的元素) 与 int 一样可用
+    np.testing.assert_allclose(ema_weights(0.5, np.int64(3)), ema_weights(0.5, 3), rtol=1e-15)
     with pytest.raises(ValueError, match="beta"):
         effective_window(-0.1)
 

@@ -154,6 +154,35 @@ def test_orthogonal_weight_equals_torch_orthogonal_construction_on_the_same_gaus
     np.testing.assert_allclose(gram_t.numpy(), 4.0 * np.eye(small), atol=1e-10)  # torch 的结果有同样的性质
 
 
+class _TorchDraw:
+    """A stand-in for np.random.Generator whose standard_normal returns the Gaussian torch.nn.init.orthogonal_ draws.
+
+    orthogonal_ fills a (rows, cols) = (fan_out, fan_in) matrix from N(0, 1) and transposes it when rows < cols, so
+    the matrix it factors is always (max, min): the shape orthogonal_weight asks for.
+    """
+
+    def __init__(self, fan_in: int, fan_out: int, seed: int) -> None:
+        g = torch.Generator().manual_seed(seed)
+        draw = torch.empty(fan_out, fan_in, dtype=torch.float64).normal_(0, 1, generator=g)
+        self.A = (draw.T if fan_out < fan_in else draw).numpy()
+
+    def standard_normal(self, shape: tuple[int, int]) -> np.ndarray:
+        assert tuple(shape) == self.A.shape, (shape, self.A.shape)
+        return self.A.copy()
+
+
+@pytest.mark.parametrize("fan_in, fan_out", [(300, 400), (64, 64), (1000, 100), (7, 3), (3, 7), (1, 5), (5, 1)])
+@pytest.mark.parametrize("seed", [0, 1])
+def test_orthogonal_weight_fed_torchs_gaussian_equals_torch_nn_init_orthogonal(fan_in: int, fan_out: int,
+                                                                             seed: int) -> None:
+    # 同一个生成器状态: torch 的 orthogonal_ 自己抽高斯阵, 我们把它抽到的同一个阵喂给 orthogonal_weight
+    theirs = torch.nn.init.orthogonal_(torch.empty(fan_out, fan_in, dtype=torch.float64), gain=2.0,
+                                       generator=torch.Generator().manual_seed(seed))
+    ours = orthogonal_weight(fan_in, fan_out, _TorchDraw(fan_in, fan_out, seed), g=2.0)  # type: ignore[arg-type]
+    assert ours.shape == tuple(theirs.shape) == (fan_out, fan_in)
+    np.testing.assert_allclose(ours, theirs.numpy(), rtol=0, atol=1e-12)
+
+
 @pytest.mark.experiment
 def test_orthogonal_chain_is_an_isometry_and_gaussian_chain_spreads_its_singular_values() -> None:
     orth = np.array([chain_singular_values("orthogonal", seed=k) for k in SEEDS])
@@ -189,3 +218,29 @@ def test_initialization_functions_reject_bad_input() -> None:
         chain_singular_values("uniform")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="W1_init"):
         hidden_unit_spread(np.zeros((3, 3)), np.zeros(3))
+
+
+@pytest.mark.parametrize(
+    "call, error, match",
+    [
+        (lambda: forward_moments(0.1, "gelu"), ValueError, "activation"),  # type: ignore[arg-type]
+        (lambda: preactivation_stds(0.1, "Relu"), ValueError, "activation"),  # type: ignore[arg-type]
+        (lambda: xavier_std(3, 3, g=0.0), ValueError, "g must be > 0"),
+        (lambda: xavier_std(3, 3, g=-1.0), ValueError, "g must be"),
+        (lambda: xavier_std(3, 3, g=float("nan")), ValueError, "g must be"),
+        (lambda: kaiming_std(3, 3, g=0.0), ValueError, "g must be > 0"),
+        (lambda: kaiming_std(3, 3, g=float("inf")), ValueError, "g must be"),
+        (lambda: kaiming_std(3, 3, g="relu"), TypeError, "g must be a real number"),  # type: ignore[arg-type]
+        (lambda: orthogonal_weight(3, 3, np.random.default_rng(0), g=-2.0), ValueError, "g must be"),
+        (lambda: hidden_unit_spread(np.ones((2, 2)), np.ones(2), steps=-3), ValueError, "steps"),
+        (lambda: hidden_unit_spread(np.ones((2, 2)), np.ones(2), steps=2.5), ValueError, "steps"),  # type: ignore[arg-type]
+        (lambda: hidden_unit_spread(np.ones((2, 2)), np.ones(2), lr=-1.0), ValueError, "lr"),
+        (lambda: hidden_unit_spread(np.ones((2, 2)), np.ones(2), lr=0.0), ValueError, "lr must be > 0"),
+    ],
+    ids=["forward_moments-activation", "preactivation_stds-activation", "xavier-g-zero", "xavier-g-negative",
+         "xavier-g-nan", "kaiming-g-zero", "kaiming-g-inf", "kaiming-g-str", "orthogonal-g-negative",
+         "spread-steps-negative", "spread-steps-float", "spread-lr-negative", "spread-lr-zero"],
+)
+def test_initialization_functions_name_the_bad_argument(call, error, match: str) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(error, match=match):
+        call()

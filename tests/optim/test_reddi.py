@@ -44,7 +44,7 @@ def test_the_page_and_figure_run_uses_the_papers_theorem_1_setting() -> None:
     from snippets.optim.figures import _online_iterates
 
     s = theorem1_setting(3.0)
-    assert s.beta1 == 0.0
+    assert s.beta1 == pytest.approx(0.0, abs=1e-15)
     np.testing.assert_allclose(s.beta2, 0.1, rtol=1e-15)
     assert 0 < s.alpha < np.sqrt(1 - s.beta2)
     for ams in (False, True):

@@ -72,7 +72,8 @@ def test_first_step_after_lr_drop_is_ten_times_smaller_only_in_pytorch_form() ->
 
 @pytest.mark.parametrize(
     "kwargs, match",
-    [(dict(lr=-1.0), "lr"), (dict(lr=0.1, momentum=1.0), "momentum"), (dict(lr=0.1, dampening=2.0), "dampening"),
+    [(dict(lr=-1.0), "lr"), (dict(lr=0.0), "lr must be > 0"), (dict(lr=float("nan")), "lr"),
+     (dict(lr=0.1, momentum=1.0), "momentum"), (dict(lr=0.1, dampening=2.0), "dampening"),
      (dict(lr=0.1, weight_decay=-1.0), "weight_decay"), (dict(lr=0.1, nesterov=True), "nesterov")],
 )
 def test_sgd_rejects_bad_hyperparameters(kwargs: dict, match: str) -> None:
@@ -87,5 +88,11 @@ def test_step_rejects_bad_theta_and_grad() -> None:
         SGD(0.1).step(np.zeros(3, dtype=int), np.zeros(3))
     with pytest.raises(ValueError, match="momentum"):
         MomentumLrInside(0.1, momentum=-0.5)
+    with pytest.raises(ValueError, match="lr must be > 0"):
+        MomentumLrInside(0.0, momentum=0.9)
+    with pytest.raises(TypeError, match="lr"):
+        MomentumLrInside("0.1", momentum=0.9)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="nesterov"):
+        SGD(0.1, momentum=0.9, nesterov="yes")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="grad"):
         MomentumLrInside(0.1, 0.9).step(np.zeros(2), np.array([np.nan, 0.0]))

@@ -6,6 +6,7 @@ from typing import Literal
 
 import numpy as np
 
+from snippets._checks import check_int
 from snippets.basics.activations import sigmoid
 from snippets.basics.backprop import Params, _check_X, backward, forward, init_mlp
 
@@ -19,9 +20,8 @@ def _check_kind(kind: str) -> None:
 
 
 def _check_shapes(depth: int, width: int) -> None:
-    for name, value in (("depth", depth), ("width", width)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 3:
-            raise ValueError(f"{name} must be an int >= 3, got {value!r}")
+    check_int(depth, "depth", 3)
+    check_int(width, "width", 3)
 
 
 def make_regression(n: int, d: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:

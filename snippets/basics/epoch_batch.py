@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from snippets._checks import check_int
+
 
 def _check_counts(n: int, batch_size: int) -> None:
-    for name, value, low in (("n", n, 0), ("batch_size", batch_size, 1)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < low:
-            raise ValueError(f"{name} must be an int >= {low}, got {value!r}")
+    check_int(n, "n", 0)
+    check_int(batch_size, "batch_size", 1)
 
 
 # --8<-- [start:iterations]

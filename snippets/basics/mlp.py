@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from snippets._checks import check_int
 from snippets.basics.activations import sigmoid
 from snippets.basics.backprop import Params, backward, forward, init_mlp
 
@@ -66,8 +67,7 @@ def best_linear_fit(X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float]:
 
 
 def _check_data(n: int, rng: np.random.Generator, noise: float) -> None:
-    if isinstance(n, bool) or not isinstance(n, int) or n < 4:
-        raise ValueError(f"n must be an int >= 4, got {n!r}")
+    check_int(n, "n", 4)
     if not isinstance(rng, np.random.Generator):
         raise TypeError(f"rng must be a numpy Generator, got {type(rng).__name__}")
     if not noise >= 0:
@@ -94,14 +94,11 @@ def make_xor(n: int, rng: np.random.Generator, noise: float = 0.35) -> tuple[np.
 
 
 def _check_train(X: np.ndarray, y: np.ndarray, hidden: int, seed: int, lr: float, steps: int) -> None:
-    if isinstance(hidden, bool) or not isinstance(hidden, int) or hidden < 0:
-        raise ValueError(f"hidden must be an int >= 0, got {hidden!r}")
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise ValueError(f"seed must be an int >= 0, got {seed!r}")
+    check_int(hidden, "hidden", 0)
+    check_int(seed, "seed", 0)
     if isinstance(lr, bool) or not isinstance(lr, (int, float)) or not 0 < lr < float("inf"):
         raise ValueError(f"lr must be a positive finite number, got {lr!r}")
-    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
-        raise ValueError(f"steps must be an int >= 1, got {steps!r}")
+    check_int(steps, "steps", 1)
     _check_fit_data(X, y)
 
 

@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 
+from snippets._checks import check_int
 from snippets.basics.backprop import Params, backward, forward, init_mlp
 
 
@@ -17,20 +18,16 @@ def target(x: np.ndarray) -> np.ndarray:
 
 
 def _check_hidden_seed(hidden: int, seed: int) -> None:
-    if isinstance(hidden, bool) or not isinstance(hidden, int) or hidden < 1:
-        raise ValueError(f"hidden must be an int >= 1, got {hidden!r}")
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise ValueError(f"seed must be an int >= 0, got {seed!r}")
+    check_int(hidden, "hidden", 1)
+    check_int(seed, "seed", 0)
 
 
 def _check_fit(hidden: int, seed: int, steps: int, lr: float, n: int) -> None:
     _check_hidden_seed(hidden, seed)
-    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
-        raise ValueError(f"steps must be an int >= 1, got {steps!r}")
+    check_int(steps, "steps", 1)
     if not (isinstance(lr, float) and 0 < lr < math.inf):
         raise ValueError(f"lr must be a positive finite float, got {lr!r}")
-    if isinstance(n, bool) or not isinstance(n, int) or n < 2:
-        raise ValueError(f"n must be an int >= 2, got {n!r}")
+    check_int(n, "n", 2)
 
 
 # --8<-- [start:fit_1d]

@@ -8,6 +8,7 @@ from typing import Literal
 
 import numpy as np
 
+from snippets._checks import check_int
 from snippets.basics.activations import sigmoid
 from snippets.run_cache import shared_run
 
@@ -90,8 +91,7 @@ def _check_train(X: np.ndarray, y: np.ndarray, loss: str, lr: float, steps: int,
         raise ValueError(f"loss must be 'ce' or 'mse', got {loss!r}")
     if not (isinstance(lr, (int, float)) and lr > 0):
         raise ValueError(f"lr must be a positive number, got {lr!r}")
-    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
-        raise ValueError(f"steps must be an int >= 1, got {steps!r}")
+    check_int(steps, "steps", 1)
     if not isinstance(w0, np.ndarray) or w0.shape != (X.shape[1],):
         raise ValueError(f"w0 must have shape (D,) = ({X.shape[1]},)")
 
@@ -134,8 +134,7 @@ def train_logistic(
 
 
 def _check_blobs(n: int, rng: np.random.Generator) -> None:
-    if isinstance(n, bool) or not isinstance(n, int) or n < 2:
-        raise ValueError(f"n must be an int >= 2, got {n!r}")
+    check_int(n, "n", 2)
     if not isinstance(rng, np.random.Generator):
         raise TypeError(f"rng must be a numpy Generator, got {type(rng).__name__}")
 
@@ -164,8 +163,7 @@ def _check_experiment(configs: Sequence[tuple[str, float]], seeds: Sequence[int]
         raise ValueError(f"configs must be a non-empty list of (loss, lr), loss 'ce'/'mse', lr > 0, got {configs!r}")
     if len(seeds) == 0 or any(isinstance(s, bool) or not isinstance(s, int) or s < 0 for s in seeds):
         raise ValueError(f"seeds must be a non-empty list of ints >= 0, got {seeds!r}")
-    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
-        raise ValueError(f"steps must be an int >= 1, got {steps!r}")
+    check_int(steps, "steps", 1)
     _check_blobs(n, np.random.default_rng(0))
 
 

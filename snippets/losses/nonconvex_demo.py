@@ -5,13 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from snippets._checks import check_int
 from snippets.basics.activations import sigmoid
 from snippets.losses.convexity import MLPParams, _check_data, _check_params, permute_hidden
-
-
-def _check_int(value: int, name: str, low: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < low:
-        raise ValueError(f"{name} must be an int >= {low}, got {value!r}")
 
 
 def _check_rng(rng: np.random.Generator) -> None:
@@ -44,9 +40,9 @@ def mlp_grads(params: MLPParams, X: np.ndarray, y: np.ndarray) -> MLPParams:
 
 
 def _check_fit(X: np.ndarray, hidden: int, steps: int, lr: float, seed: int) -> None:
-    _check_int(hidden, "hidden", 1)
-    _check_int(steps, "steps", 0)
-    _check_int(seed, "seed", 0)
+    check_int(hidden, "hidden", 1)
+    check_int(steps, "steps", 0)
+    check_int(seed, "seed", 0)
     if not (isinstance(lr, (int, float)) and lr > 0):
         raise ValueError(f"lr must be a positive number, got {lr!r}")
     if not isinstance(X, np.ndarray) or X.ndim != 2:
@@ -95,7 +91,7 @@ def xor_data(n_per_cluster: int, rng: np.random.Generator) -> tuple[np.ndarray, 
     Returns:
         X of shape (4 n_per_cluster, 2) and labels y of shape (4 n_per_cluster,), entries 0 or 1.
     """
-    _check_int(n_per_cluster, "n_per_cluster", 1)
+    check_int(n_per_cluster, "n_per_cluster", 1)
     _check_rng(rng)
     centers = np.array([[1.0, 1.0], [-1.0, -1.0], [1.0, -1.0], [-1.0, 1.0]])
     y = np.repeat([1, 1, 0, 0], n_per_cluster)  # (4 n,); 同号象限为类 1, 线性不可分
@@ -132,7 +128,7 @@ def permutation_pair(seed: int = 0) -> tuple[MLPParams, MLPParams, np.ndarray, n
     Returns:
         (a, b, X, y) with X of shape (100, 2) and y of shape (100,).
     """
-    _check_int(seed, "seed", 0)
+    check_int(seed, "seed", 0)
     X, y = xor_data(25, np.random.default_rng(seed))
     a = fit_mlp(X, y, hidden=4, steps=500, lr=2.0, seed=seed)
     # 中点处被交换的两个单元取平均, 成了同一个单元: 两者差得越多, 中点的网络丢掉的能力越多

@@ -79,9 +79,14 @@ def closure(*files: Path) -> list[Path]:
     return sorted(seen)
 
 
-def key(*files: Path, extra: str = "") -> str:
-    """A short hash of the files' closure (paths and bytes), the matplotlib version and `extra`."""
-    h = hashlib.sha256(f"matplotlib=={version('matplotlib')}\n{extra}\n".encode())
-    for path in closure(*files):
+def digest(paths: list[Path], extra: str = "") -> str:
+    """A short hash of the files (paths and bytes, in the order given) and `extra`."""
+    h = hashlib.sha256(f"{extra}\n".encode())
+    for path in paths:
         h.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return h.hexdigest()[:16]
+
+
+def key(*files: Path, extra: str = "") -> str:
+    """A short hash of the files' closure, the matplotlib version and `extra`."""
+    return digest(closure(*files), extra=f"matplotlib=={version('matplotlib')}\n{extra}")

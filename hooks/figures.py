@@ -15,7 +15,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import html
 import logging
 import os
@@ -52,6 +51,7 @@ class _Render:
     def __init__(self) -> None:
         self.target: dict[str, Path] = {}  # chapter -> cache folder of its current key
         self.names: dict[str, set[str]] = {}  # chapter -> figure names its module declares
+        self.chapter_of: dict[str, str] = {}  # figure name -> its chapter
         self.tmp: Path | None = None
         self.stale: list[str] = []
         self.jobs: list[subprocess.Popen[bytes]] = []
@@ -76,11 +76,8 @@ def _share_runs() -> None:
     The folder is named by a hash of all of snippets/, so a result outlives a build only while no
     snippet changed; older folders are removed.
     """
-    h = hashlib.sha256()
-    for path in sorted((ROOT / "snippets").rglob("*.py")):
-        h.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     runs = CACHE.parent / "runs"
-    folder = runs / h.hexdigest()[:16]
+    folder = runs / deps.digest(sorted((ROOT / "snippets").rglob("*.py")))
     folder.mkdir(parents=True, exist_ok=True)
     os.environ["DLH_RUN_CACHE"] = str(folder)  # inherited by the render processes and the kernels
     for old in runs.iterdir():
@@ -89,17 +86,19 @@ def _share_runs() -> None:
 
 
 def on_pre_build(config) -> None:
+    timings.start()
     _share_runs()
     _render.jobs, _render.tmp, _render.stale = [], None, []
-    _render.target, _render.names = {}, {}
+    _render.target, _render.names, _render.chapter_of = {}, {}, {}
+    clash: set[str] = set()
     for chapter in _chapters():
         _render.target[chapter] = CACHE / f"{chapter}-{_chapter_key(chapter)}"
         source = (ROOT / "snippets" / chapter / "figures.py").read_text("utf-8")
         _render.names[chapter] = set(FIG_DEF.findall(source))
+        clash |= _render.names[chapter] & _render.chapter_of.keys()
+        _render.chapter_of.update(dict.fromkeys(_render.names[chapter], chapter))
         if not (_render.target[chapter] / ".complete").exists():
             _render.stale.append(chapter)
-    clash = [n for n in set().union(*_render.names.values())
-             if sum(n in names for names in _render.names.values()) > 1]
     if clash:
         raise PluginError(f"figure names declared in two chapters: {sorted(clash)}")
     if not _render.stale:
@@ -159,27 +158,19 @@ def _finish() -> None:
     shutil.rmtree(tmp, ignore_errors=True)
 
 
-def _all_names() -> set[str]:
-    return set().union(*_render.names.values()) if _render.names else set()
-
-
-def _folder_of(name: str) -> Path:
-    return next(_render.target[ch] for ch, names in _render.names.items() if name in names)
-
-
 def on_files(files: Files, config) -> Files:
-    for name in sorted(_all_names()):
+    for name, chapter in sorted(_render.chapter_of.items()):
         for _, suffix in THEMES:
             svg = f"{name}{suffix}.svg"
-            files.append(File.generated(config, f"figures/{svg}", abs_src_path=str(_folder_of(name) / svg)))
+            files.append(File.generated(config, f"figures/{svg}", abs_src_path=str(_render.target[chapter] / svg)))
     return files
 
 
 def on_page_markdown(markdown: str, page, config, files) -> str:
     def replace(m: re.Match[str]) -> str:
         name, caption = m["name"], m["caption"].strip()
-        if name not in _all_names():
-            raise PluginError(f"{page.file.src_uri}: no figure named {name!r} (known: {sorted(_all_names())})")
+        if name not in _render.chapter_of:
+            raise PluginError(f"{page.file.src_uri}: no figure named {name!r} (known: {sorted(_render.chapter_of)})")
         light = get_relative_url(f"figures/{name}.svg", page.file.src_uri)
         dark = get_relative_url(f"figures/{name}-dark.svg", page.file.src_uri)
         # The alt text is the caption without math delimiters or markup.
@@ -201,6 +192,10 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
 def on_env(env, config, files):
     _finish()
     return env
+
+
+def on_post_build(config) -> None:
+    timings.write()
 
 
 def on_build_error(error: Exception) -> None:

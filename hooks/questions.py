@@ -1,11 +1,19 @@
-"""Generate the question index page (`questions.md`) from `docs/questions.yml`.
+"""Generate the question index page (`questions.md`): every question by chapter, then those to come.
 
-Each seed question links to the heading that answers it; strict anchor validation then fails the
-build if a heading is renamed without updating the data file.
+Answered questions are the `##` headings of each chapter's pages, in navigation order, each with
+the first sentence of its 速答; a filter box above the list narrows it as the reader types
+(docs/javascripts/search.js). Questions `docs/questions.yml` lists without an answer follow under
+their topic, each row with an anchor (`q-003-nms`) that the search box links to. Which seed a
+question came from stays in the data file and the pages' front matter, not on the page.
+
+Every link points at a heading slug; strict anchor validation fails the build if a heading is
+renamed without the link following.
 """
 
 from __future__ import annotations
 
+import html
+import re
 from collections import defaultdict
 from pathlib import Path
 
@@ -15,16 +23,10 @@ from mkdocs.structure.files import File, Files
 from pymdownx.slugs import slugify
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT / "docs" / "questions.yml"
+DOCS = ROOT / "docs"
+DATA = DOCS / "questions.yml"
 SLUG = slugify(case="lower")
-
-SEED_NAMES = {
-    "000": "面经整理（二十五）",
-    "001": "面试问题总结",
-    "002": "深度学习基本理论",
-    "003": "AI 八股：神经网络",
-    "004": "面经整理（六）",
-}
+TOPICS = ["归一化与正则化", "经典网络", "目标检测", "图像分割", "数据、训练与评估"]
 
 
 def load() -> list[dict]:
@@ -32,38 +34,117 @@ def load() -> list[dict]:
     for e in entries:
         if not {"seed", "q"} <= e.keys() or ("page" in e) != ("heading" in e):
             raise PluginError(f"{DATA.name}: malformed entry {e!r}")
+        if "page" not in e and e.get("topic") not in TOPICS:
+            raise PluginError(f"{DATA.name}: unanswered {e['seed']} needs a topic from {TOPICS}")
     return entries
 
 
-def page_markdown(entries: list[dict]) -> str:
-    answered = [e for e in entries if "page" in e]
-    seeds_done = {e["seed"] for e in answered}
-    seeds_all = {e["seed"] for e in entries}
+def row_id(seed: str) -> str:
+    """The anchor of an unanswered question's row: `000#245` -> `q-000-245` (hooks/search.py links it)."""
+    return "q-" + re.sub(r"[^0-9A-Za-z]+", "-", seed).strip("-").lower()
+
+
+def chapters(nav: list) -> list[tuple[str, list[str]]]:
+    """(chapter title, its Markdown pages) in navigation order; notebooks and single pages skipped."""
+    out = []
+    for item in nav or []:
+        if not isinstance(item, dict):
+            continue
+        ((title, value),) = item.items()
+        if not isinstance(value, list):
+            continue
+        pages = []
+        for sub in value:
+            path = sub if isinstance(sub, str) else next(iter(sub.values()))
+            if isinstance(path, str) and path.endswith(".md") and not path.endswith("index.md"):
+                pages.append(path)
+        out.append((title, pages))
+    return out
+
+
+def questions(text: str) -> list[tuple[str, str]]:
+    """(question heading, first sentence of its 速答) for each `##` question of a page."""
+    body = re.sub(r"^```.*?^```", "", text, flags=re.S | re.M)
+    out = []
+    for block in re.split(r"^## ", body, flags=re.M)[1:]:
+        heading, _, rest = block.partition("\n")
+        m = re.search(r"^### 速答\s*\n+(?:!!!|\?\?\?\+?) [^\n]*\n((?:    .*\n?|\s*\n)+)", rest, re.M)
+        first = ""
+        if m:
+            speech = " ".join(line.strip() for line in m.group(1).splitlines() if line.strip())
+            sentences = [x for x in re.split(r"(?<=[。！？])", speech) if x.strip()]
+            first = sentences[0] if sentences else ""
+            if len(first) < 20 and len(sentences) > 1:  # 「主要是梯度。」 says little alone
+                first += sentences[1]
+        out.append((heading.strip(), first))
+    return out
+
+
+def page_markdown(entries: list[dict], nav: list) -> str:
     lines = [
         "# 题目索引",
         "",
-        "本手册的题目来自五份常见的中文面经。下表列出其中每一道题，以及本手册中回答它的小节；"
-        f"目前已回答 {len(seeds_done)} / {len(seeds_all)} 道，其余题目标明了计划在哪个 issue 中完成。"
-        "这张表由 `docs/questions.yml` 生成，测试会检查每个链接都指向真实存在的小节。",
+        '<div class="dlh-qfilter" markdown="0"><input type="search" placeholder="筛选题目，如 反向传播、1x1" '
+        'aria-label="筛选题目" autocomplete="off"><span class="dlh-qfilter__count" role="status"></span></div>',
         "",
     ]
-    by_file: dict[str, list[dict]] = defaultdict(list)
+    total = 0
+    sections = []
+    for title, pages in chapters(nav):
+        items = []
+        for path in pages:
+            for heading, first in questions((DOCS / path).read_text(encoding="utf-8")):
+                items.append(f"- [{heading}]({path}#{SLUG(heading, '-')})")
+                if first:
+                    items.append(f"    <span class=\"dlh-qfirst\">{first}</span>")
+        if items:
+            total += sum(1 for i in items if i.startswith("- "))
+            sections += [f"## {title}", "", '<div class="dlh-qlist" markdown>', "", *items, "", "</div>", ""]
+    missing: dict[str, list[dict]] = defaultdict(list)
     for e in entries:
-        by_file[e["seed"].split("#")[0]].append(e)
-    for key in sorted(by_file):
-        lines += [f"## {key} · {SEED_NAMES.get(key, key)}", "", "| 编号 | 题目 | 本手册的回答 |", "|---|---|---|"]
-        for e in by_file[key]:
-            if "page" in e:
-                answer = f"[{e['heading']}]({e['page']}#{SLUG(e['heading'], '-')})"
-            elif e.get("issue"):
-                answer = f"尚未收录（计划于 issue #{e['issue']}）"
-            else:
-                answer = "尚未收录"
-            lines.append(f"| `{e['seed']}` | {e['q']} | {answer} |")
-        lines.append("")
+        if "page" not in e:
+            missing[e["topic"]].append(e)
+    n_missing = sum(len(v) for v in missing.values())
+    lines += [
+        f"已回答 {total} 道题，按章节排列；每道题下面是它速答的第一句，点标题进入完整答案。"
+        f"另有 {n_missing} 道常见面试题还没有写，列在[最后](#尚未收录)。",
+        "",
+        *sections,
+        "## 尚未收录",
+        "",
+        "这些题目会在对应的章节写好后出现在导航里；搜索到它们时，结果会标明“尚未收录”。",
+        "",
+    ]
+    for topic in TOPICS:
+        if missing.get(topic):
+            lines += [f"### {topic}", "", '<ul class="dlh-qlist dlh-qlist--missing">']
+            lines += [f'<li id="{row_id(e["seed"])}">{html.escape(e["q"])}</li>' for e in missing[topic]]
+            lines += ["</ul>", ""]
     return "\n".join(lines)
 
 
+def home_chapters(nav: list) -> str:
+    """The home page's chapter list: each chapter with links to all its questions (cards on a wide
+    screen, one column on a phone). Replaces `<!-- chapters -->` in docs/index.md."""
+    cards = ['<div class="grid cards dlh-chapters" markdown>', ""]
+    for title, pages in chapters(nav):
+        index = pages[0].split("/")[0] + "/index.md" if pages else ""
+        qs = [(path, h) for path in pages for h, _ in questions((DOCS / path).read_text(encoding="utf-8"))]
+        if not qs:
+            continue
+        cards += [f"-   **[{title}]({index})** · {len(qs)} 道题", "", "    ---", ""]
+        cards += [f"    - [{h}]({path}#{SLUG(h, '-')})" for path, h in qs]
+        cards.append("")
+    cards += ["</div>", ""]
+    return "\n".join(cards)
+
+
+def on_page_markdown(markdown: str, page, config, files) -> str:
+    if page.file.src_uri == "index.md":
+        markdown = markdown.replace("<!-- chapters -->", home_chapters(config["nav"]))
+    return markdown
+
+
 def on_files(files: Files, config) -> Files:
-    files.append(File.generated(config, "questions.md", content=page_markdown(load())))
+    files.append(File.generated(config, "questions.md", content=page_markdown(load(), config["nav"])))
     return files

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -103,19 +104,96 @@ def test_every_page_renders_cleanly_offline(built: Built, browser: Any) -> None:
     assert math > 200 and images >= 12, (math, images)
 
 
-def test_chinese_search_finds_the_cross_entropy_pages(built: Built, browser: Any) -> None:
+def test_search_query_set_finds_the_expected_page_in_the_top_three(built: Built, browser: Any) -> None:
+    """search/queries.yml, typed as readers type on a Chinese IME: at least 95 % in the top three."""
+    sys.path.insert(0, str(SCRIPTS))
+    from search_eval import run_queries
+
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    results = run_queries(page, built.url, "pagefind")
+    page.close()
+    misses = [(r["q"], r["expect"], r["top3"]) for r in results if not r["ok"]]
+    assert len(results) >= 40
+    assert len(misses) <= 0.05 * len(results), misses
+
+
+def test_search_loads_nothing_until_the_reader_searches(built: Built, browser: Any) -> None:
+    page = browser.new_page()
+    fetched: list[str] = []
+    page.on("request", lambda r: fetched.append(urlsplit(r.url).path))
+    page.goto(built.url + "optim/optimizers/", wait_until="networkidle")
+    assert not [u for u in fetched if "/pagefind/" in u or u.endswith("/search/data.json")], fetched
+    page.keyboard.press("/")
+    page.locator("dialog.dlh-search input").fill("动量")
+    page.locator("dialog.dlh-search .dlh-search__results a").first.wait_for(timeout=15_000)
+    page.close()
+    assert any("/pagefind/" in u for u in fetched) and any(u.endswith("/search/data.json") for u in fetched)
+
+
+def test_search_previews_show_text_and_name_their_question(built: Built, browser: Any) -> None:
     page = browser.new_page()
     page.goto(built.url, wait_until="networkidle")
-    box = page.locator("input.md-search__input")
-    box.click()
-    box.fill("交叉熵")
-    box.press("End")  # fill() alone does not start a search
-    results = page.locator(".md-search-result__item a")
-    results.first.wait_for(timeout=10_000)
-    hrefs = [results.nth(i).get_attribute("href") or "" for i in range(results.count())]
+    page.evaluate("q => window.dlhSearch.open(q)", "梯度消失")
+    subs = page.locator("dialog.dlh-search .dlh-search__sub")
+    subs.first.wait_for(timeout=15_000)
+    labels = subs.all_text_contents()
+    text = page.locator("dialog.dlh-search .dlh-search__results").inner_text()
     page.close()
-    assert any("mle_cross_entropy" in h for h in hrefs), hrefs
-    assert any("ce_vs_mse" in h for h in hrefs), hrefs
+    for tex in ("\\(", "\\[", "\\begin", "\\frac", "¶"):
+        assert tex not in text, (tex, text[:300])
+    # a section result (速答, 详解, ...) carries the question it belongs to
+    parts = {"速答", "详解", "图", "代码", "验证", "追问", "常见误区", "参考"}
+    sections = [x for x in labels if x.split(" · ")[-1] in parts]
+    assert sections and all(" · " in x and len(x.split(" · ")[0]) > 4 for x in sections), labels
+
+
+def test_unanswered_question_shows_as_not_yet_written(built: Built, browser: Any) -> None:
+    page = browser.new_page()
+    page.goto(built.url, wait_until="networkidle")
+    page.evaluate("q => window.dlhSearch.open(q)", "NMS")
+    first = page.locator("dialog.dlh-search .dlh-search__results > li").first
+    first.wait_for(timeout=15_000)
+    assert "尚未收录" in first.inner_text() and "非极大值抑制" in first.inner_text()
+    first.locator("a").click()
+    page.wait_for_url("**/questions/#q-003-nms")
+    assert page.locator("#q-003-nms").is_visible()
+    page.close()
+
+
+def test_search_result_on_a_phone_scrolls_to_its_section(built: Built, browser: Any) -> None:
+    ctx = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
+                              device_scale_factor=2)
+    page = ctx.new_page()
+    page.goto(built.url, wait_until="networkidle")
+    page.locator(".dlh-search-button").click()
+    page.locator("dialog.dlh-search input").fill("最大池化反向传播")
+    link = page.locator("dialog.dlh-search .dlh-search__results ol a").first
+    link.wait_for(timeout=15_000)
+    href = link.get_attribute("href") or ""
+    assert "#" in href, href
+    link.click()
+    page.wait_for_url("**" + href.split("#")[0] + "#*")
+    anchor = urlsplit(page.url).fragment
+    page.wait_for_function("id => { const e = document.getElementById(decodeURIComponent(id));"
+                           " const r = e && e.getBoundingClientRect(); return r && r.top >= 0 && r.top < 300; }",
+                           arg=anchor, timeout=10_000)
+    ctx.close()
+
+
+def test_search_query_preparation_on_hand_cases(built: Built, browser: Any) -> None:
+    """What docs/javascripts/search.js makes of typical queries, checked by hand."""
+    page = browser.new_page()
+    page.goto(built.url, wait_until="networkidle")
+    prep = page.evaluate("""async qs => { const d = await window.dlhSearch.loadData();
+        return qs.map(q => window.dlhSearch.prepare(q, d)); }""",
+                         ["adam和sgd的区别", "1*1卷积", "ＮＭＳ怎么实现", "饱和区", "BN", "   "])
+    page.close()
+    assert prep[0][0] == "adam sgd" and "adam 随机梯度下降" in prep[0]
+    assert prep[1] == ["1x1 卷积"]
+    assert prep[2][0] == "nms 实现" and "非极大值抑制 实现" in prep[2]
+    assert prep[3] == ["饱和区"]  # 和 is a filler word, but not inside 饱和
+    assert set(prep[4]) >= {"bn", "batchnorm", "批归一化"} or set(prep[4]) >= {"bn", "batchnorm"}
+    assert prep[5] == []
 
 
 def test_instant_navigation_shows_math_on_the_next_page(built: Built, browser: Any) -> None:

@@ -7,8 +7,9 @@ import json
 import re
 
 import pytest
+import yaml
 
-from .conftest import Built, build_site, html_pages
+from .conftest import ROOT, Built, build_site, html_pages
 
 pytestmark = pytest.mark.site
 
@@ -32,15 +33,26 @@ def test_two_clean_builds_are_byte_identical(built: Built, tmp_path) -> None:
     assert not differing and not extra, f"differ: {differing[:10]}, only in 2nd: {sorted(extra)[:10]}"
 
 
-def test_search_index_is_segmented_with_the_user_dictionary(built: Built) -> None:
-    index = json.loads((built.site / "search" / "search_index.json").read_text(encoding="utf-8"))
-    text = " ".join(doc["title"] + " " + doc["text"] for doc in index["docs"])
-    assert index["config"]["lang"] == ["zh"]
-    # jieba inserts zero-width spaces between the words it segments.
-    assert text.count("\u200b") > 1000
-    words = set(re.split(r"[\u200b\s]+", text))
-    for term in ["交叉熵", "极大似然", "损失函数", "雅可比矩阵"]:
-        assert term in words, f"{term} is not kept whole by the user dictionary"
+def test_search_index_covers_the_answer_pages_and_nothing_else(built: Built) -> None:
+    """Pagefind indexes every page but the question index and the 404 page (hooks/search.py)."""
+    entry = json.loads((built.site / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    (language,) = entry["languages"].values()
+    pages = [p for p in html_pages(built.site) if p.parent.name != "questions"]
+    assert language["page_count"] == len(pages)
+    assert not (built.site / "search" / "search_index.json").exists()  # Material's search is off
+
+
+def test_search_data_lists_every_unanswered_question_with_its_row(built: Built) -> None:
+    data = json.loads((built.site / "search" / "data.json").read_text(encoding="utf-8"))
+    entries = yaml.safe_load((ROOT / "docs" / "questions.yml").read_text(encoding="utf-8"))
+    unanswered = [e for e in entries if "page" not in e]
+    assert [u["q"] for u in data["unanswered"]] == [e["q"] for e in unanswered]
+    index = (built.site / "questions" / "index.html").read_text(encoding="utf-8")
+    for u in data["unanswered"]:
+        assert f'id="{u["url"].split("#")[1]}"' in index, u
+    # words of the site's vocabulary that hold a one-character stop word stay whole in a query
+    assert {"饱和", "作用", "是否"} <= set(data["protect"])
+    assert not {"饱和", "作用"} & set(data["stopwords"])
 
 
 def test_no_page_loads_anything_from_another_host(built: Built) -> None:

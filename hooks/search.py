@@ -1,0 +1,161 @@
+"""Site search: a Pagefind index written after the build, and the data the search box needs.
+
+Pagefind (its extended build segments Chinese) splits the index into small chunks that the browser
+fetches only when the reader searches, so no page carries the index on its critical path. The
+reader's query is prepared in the browser (docs/javascripts/search.js): Chinese and Latin split,
+filler words dropped, synonyms tried. The data for that comes from the repository's `search/`
+folder and is written to `search/data.json` in the built site:
+
+- `synonyms` from search/synonyms.yml, `stopwords` from search/stopwords.txt;
+- `protect`: words of the site's own vocabulary (jieba, with the site's user dictionary) that
+  contain a one-character stop word, such as 饱和 or 是否, so the query keeps them whole;
+- `unanswered`: the questions docs/questions.yml lists without an answer yet, with the address of
+  their row in the question index, shown as 「尚未收录」 when a query matches them.
+
+`DLH_SEARCH_MATERIAL=true` builds with Material's own search instead (lunr, the whole index loaded
+by every page), with the same query preparation: scripts/search_compare.py uses it to compare the
+two engines on search/queries.yml.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from html import unescape
+from pathlib import Path
+
+import timings
+import yaml
+from mkdocs.exceptions import PluginError
+from questions import row_id  # hooks/questions.py writes the rows this links to
+
+ROOT = Path(__file__).resolve().parent.parent
+SEARCH = ROOT / "search"
+log = logging.getLogger("mkdocs.hooks.search")
+
+# What Pagefind reads of a page: the article, without math (KaTeX's HTML would index glyph soup),
+# permalink marks, notebook outputs or the page's footer lines.
+ARTICLE = '<article class="md-content__inner md-typeset">'
+EXCLUDE = [".katex", ".headerlink", ".anchor-link", ".jp-OutputArea", ".md-source-file", ".dlh-no-index"]
+SIZE = re.compile(r"(\d+)\s*×\s*(\d+)")
+NOT_INDEXED = {"questions/", "404.html"}  # the index page lists every question: it would match everything
+
+_pages: dict[str, str] = {}  # url -> the copy of the page Pagefind indexes
+_text: list[str] = []  # plain text of every page, for the protected-word list
+
+
+def material(config) -> bool:
+    plugin = config.plugins.get("material/search")
+    return bool(plugin and plugin.config.enabled)
+
+
+def on_config(config):
+    script = "javascripts/search.js"
+    if script not in [str(s) for s in config.extra_javascript]:
+        config.extra_javascript.append(script)
+    return config
+
+
+def on_pre_build(config) -> None:
+    _pages.clear()
+    _text.clear()
+
+
+def on_page_content(html: str, page, config, files) -> str:
+    _text.append(unescape(re.sub(r"<[^>]+>", " ", html)))
+    return html
+
+
+def on_post_page(output: str, page, config) -> str:
+    if page.url not in NOT_INDEXED:
+        _pages[page.url or "index.html"] = indexed_copy(output)
+    return output
+
+
+def indexed_copy(html: str) -> str:
+    """The page as Pagefind reads it: sizes such as 1×1 spelt 1x1 (Pagefind's Chinese segmenter
+    cuts at ×; the search box spells 1*1, 1×1 and 1x1 all as 1x1) and the article marked as the
+    part to index."""
+    html = html.replace(ARTICLE, ARTICLE.replace("<article ", "<article data-pagefind-body "), 1)
+    return SIZE.sub(r"\1x\2", html)
+
+
+def load_data(text: list[str]) -> dict:
+    """The query-preparation data: synonyms, stop words, protected words, unanswered questions."""
+    synonyms = yaml.safe_load((SEARCH / "synonyms.yml").read_text(encoding="utf-8"))
+    if not all(isinstance(g, list) and len(g) >= 2 and all(isinstance(w, (str, int)) for w in g) for g in synonyms):
+        raise PluginError("search/synonyms.yml: every entry must be a list of at least two words")
+    stop = [w.strip() for w in (SEARCH / "stopwords.txt").read_text(encoding="utf-8").splitlines()
+            if w.strip() and not w.startswith("#")]
+    single = {w for w in stop if len(w) == 1}
+    protect = sorted(set(cached_protected_words(text, single)) - set(stop))
+    entries = yaml.safe_load((ROOT / "docs" / "questions.yml").read_text(encoding="utf-8"))
+    unanswered = [{"q": e["q"], "url": f"questions/#{row_id(e['seed'])}"} for e in entries if "page" not in e]
+    return {"synonyms": [[str(w) for w in g] for g in synonyms], "stopwords": sorted(stop, key=len, reverse=True),
+            "protect": protect, "unanswered": unanswered}
+
+
+def cached_protected_words(text: list[str], single: set[str]) -> list[str]:
+    """protected_words, kept in the build cache by a hash of the text (jieba takes ~2 s)."""
+    key = hashlib.sha256(json.dumps([text, sorted(single)], ensure_ascii=False).encode()).hexdigest()[:16]
+    path = Path(os.environ.get("DLH_CACHE_DIR", ROOT / ".cache")) / "search-protect.json"
+    try:
+        saved = json.loads(path.read_text(encoding="utf-8"))
+        if saved["key"] == key:
+            return saved["words"]
+    except (OSError, ValueError, KeyError):
+        pass
+    words = protected_words(text, single)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"key": key, "words": words}, ensure_ascii=False), encoding="utf-8")
+    return words
+
+
+def protected_words(text: list[str], single: set[str]) -> list[str]:
+    """Words jieba finds in the site's text that contain a one-character stop word (饱和, 是否)."""
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    user = ROOT / "hooks" / "jieba_user_dict.txt"
+    if user.exists():
+        jieba.load_userdict(str(user))
+    words: set[str] = set()
+    for chunk in text:
+        for run in re.findall(r"[\u4e00-\u9fff]{2,}", chunk):
+            for w in jieba.lcut(run):
+                if len(w) >= 2 and any(c in single for c in w):
+                    words.add(w)
+    return sorted(words)
+
+
+def write_index(site: Path, pages: dict[str, str]) -> None:
+    """Run Pagefind's command line over the indexed copies (0.6 s here; its Python API took 4 s)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        for url, html in pages.items():
+            path = Path(tmp) / url / "index.html" if url.endswith("/") else Path(tmp) / url
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(html, encoding="utf-8")
+        cmd = [sys.executable, "-m", "pagefind", "--site", tmp, "--output-path", str(site / "pagefind"), "--silent",
+               "--exclude-selectors", ",".join(EXCLUDE), "--force-language", "zh"]
+        done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    if done.returncode or not (site / "pagefind" / "pagefind.js").exists():
+        raise PluginError(f"pagefind failed ({done.returncode}): {done.stdout[-2000:]}{done.stderr[-2000:]}")
+
+
+def on_post_build(config) -> None:
+    t0 = time.perf_counter()
+    site = Path(config.site_dir)
+    out = site / "search"
+    out.mkdir(exist_ok=True)
+    (out / "data.json").write_text(json.dumps(load_data(_text), ensure_ascii=False, separators=(",", ":")),
+                                   encoding="utf-8")
+    if not material(config):
+        write_index(site, _pages)
+    timings.add("search", time.perf_counter() - t0)

@@ -201,7 +201,10 @@
   }
 
   /* ---- The search box ------------------------------------------------------------------------ */
-  const ICON = '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M9.5 3A6.5 6.5 0 0 1 16 9.5c0 1.61-.59 3.09-1.56 4.23l.27.27h.79l5 5-1.5 1.5-5-5v-.79l-.27-.27A6.516 6.516 0 0 1 9.5 16 6.5 6.5 0 0 1 3 9.5 6.5 6.5 0 0 1 9.5 3m0 2C7 5 5 7 5 9.5S7 14 9.5 14 14 12 14 9.5 12 5 9.5 5"/></svg>';
+  const icon = () => {
+    const svg = document.querySelector(".dlh-search-button svg");
+    return svg ? svg.outerHTML : "";
+  };
   let dialog = null;
 
   function buildDialog() {
@@ -210,7 +213,7 @@
     dialog.setAttribute("aria-label", "搜索");
     dialog.innerHTML = `
       <form method="dialog" class="dlh-search__bar" role="search">
-        ${ICON}
+        ${icon()}
         <input type="search" name="q" placeholder="搜索题目，如 adam和sgd的区别" autocomplete="off"
                autocapitalize="off" spellcheck="false" enterkeyhint="search" aria-label="搜索">
         <button type="button" class="dlh-search__close" aria-label="关闭">关闭</button>
@@ -315,18 +318,12 @@
     loadData();
   }
 
-  function addButton() {
-    const header = document.querySelector(".md-header__inner");
-    if (!header || header.querySelector(".dlh-search-button")) return;
-    const button = document.createElement("button");
-    button.type = "button";
-    button.className = "md-header__button md-icon dlh-search-button";
-    button.setAttribute("aria-label", "搜索");
-    button.title = "搜索（快捷键 /）";
-    button.innerHTML = `${ICON}<span class="dlh-search-button__label">搜索</span>`;
+  /* The header's button is in the HTML (hooks/search.py writes it); bind it once per page load. */
+  function bindButton() {
+    const button = document.querySelector(".dlh-search-button");
+    if (!button || button.dataset.bound) return;
+    button.dataset.bound = "1";
     button.addEventListener("click", () => open());
-    const before = header.querySelector(".md-header__source") || null;
-    header.insertBefore(button, before);
   }
 
   if (!material) {
@@ -337,8 +334,8 @@
       ev.preventDefault();
       open();
     });
-    addButton();
-    if (window.document$) window.document$.subscribe(addButton); // instant navigation
+    bindButton();
+    if (window.document$) window.document$.subscribe(bindButton); // instant navigation
   }
 
   window.dlhSearch = {prepare, unanswered, loadData, search, open};

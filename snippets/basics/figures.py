@@ -315,5 +315,5 @@ def clipping_geometry() -> Figure:
     ax.set_aspect("equal")
     ax.set_xlabel("$g_1$")
     ax.set_ylabel("$g_2$")
-    ax.legend(loc="lower center", ncols=2, fontsize=7)
+    ax.legend(loc="lower center", ncols=2, fontsize=7.5)
     return fig

@@ -89,13 +89,14 @@ def optimizer_trajectories() -> Figure:
         ax.set_title(f"{name}, {label}", fontsize=8.5)
         ax.set_xlim(-8, 8)
         ax.set_ylim(-3, 3)
-        ax.tick_params(labelsize=7)
+        ax.tick_params(labelsize=7.5)
         ax_f.plot(bowl(path), color=f"C{i}", label=name, linewidth=1.2)
     ax_f.set_yscale("log")
     ax_f.set_xlabel("step", fontsize=8)
     ax_f.set_ylabel(r"$f(x_t, y_t)$", fontsize=8)
-    ax_f.tick_params(labelsize=7)
-    ax_f.legend(fontsize=6.5, ncols=2, loc="lower left")
+    ax_f.tick_params(labelsize=7.5)
+    fig.legend(*ax_f.get_legend_handles_labels(), fontsize=7.5, ncols=5, loc="outside lower center",
+               handlelength=1.2, columnspacing=0.8)  # 小图里放不下，放到图下方
     return fig
 
 
@@ -119,7 +120,7 @@ def ema_figure() -> Figure:
     ax_w.set_ylim(1e-4, 1)
     ax_w.set_xlabel(r"age $k$ of $x_{t-k}$")
     ax_w.set_ylabel(r"weight $(1-\beta)\beta^k$")
-    ax_w.legend(fontsize=7, loc="upper right")
+    ax_w.legend(fontsize=7.5, loc="upper right")
     return fig
 
 
@@ -184,7 +185,7 @@ def batch_size_accuracy() -> Figure:
     ax.set_xlabel(r"batch size $B$")
     ax.set_ylabel("test accuracy (100 samples)")
     ax.set_ylim(0.2, 1.0)
-    ax.legend(title=r"$\eta(B)$", title_fontsize=7, fontsize=6.5, ncols=2, loc="lower left")
+    ax.legend(title=r"$\eta(B)$", title_fontsize=7.5, fontsize=7.5, ncols=2, loc="lower left")
     ax_b.set_xscale("log")
     ax_b.set_xlabel(r"$\eta\,\times$ updates in 5 epochs")
     return fig
@@ -211,7 +212,7 @@ def init_activation_stats() -> Figure:
         ax.set_ylim(1e-6, 1e4)
         ax.set_xlabel("layer")
         ax.set_title(act, fontsize=9)
-        ax.legend(fontsize=7, ncols=2, loc="upper right")
+        ax.legend(fontsize=7.5, ncols=2, loc="upper right")
     ax_t.set_ylabel(r"std of $z^{(l)}$")
     ax_r.axhline(np.sqrt(2), color="C6", linestyle=":", linewidth=1)  # He + ReLU, 单位方差输入: E[z^2] = 2
     ax_r.text(20, np.sqrt(2) * 2.5, r"$\sqrt{2}$", fontsize=7.5, ha="right")
@@ -235,12 +236,13 @@ def layer_speed_figure() -> Figure:
         ax.set_xscale("log")
         ax.set_yscale("log")
         ax.set_title(f"{act}{' + norm' if norm else ''}, $\\eta = {lr:g}$", fontsize=8.5)
-        ax.tick_params(labelsize=7)
+        ax.tick_params(labelsize=7.5)
     for ax in axes[1]:
         ax.set_xlabel("step $t$", fontsize=8)
     for ax in axes[:, 0]:
         ax.set_ylabel(r"$r^{(l)}(t)$", fontsize=8)
-    axes[1, 0].legend(fontsize=6.5, ncols=2, loc="lower right")  # 这一格右下角空着
+    fig.legend(*axes[1, 0].get_legend_handles_labels(), fontsize=7.5, ncols=6, loc="outside lower center",
+               handlelength=1.2, columnspacing=0.8)
     return fig
 
 

@@ -3,21 +3,17 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 
-from .conftest import Built, html_pages
+from .conftest import Built, html_pages, page_urls
 
 pytestmark = pytest.mark.site
 
-CHROMIUM = "/usr/bin/chromium"
 SCRIPTS = Path(__file__).resolve().parents[2] / "scripts"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 # Runs in the page: what a reader would notice is broken.
 AUDIT_JS = r"""
@@ -43,24 +39,6 @@ async () => {
   return {math: document.querySelectorAll(".katex").length, images: images.length, errors, red, raw, broken};
 }
 """
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield b
-        b.close()
-
-
-def page_urls(built: Built) -> list[str]:
-    urls = []
-    for p in html_pages(built.site):
-        rel = p.parent.relative_to(built.site).as_posix()
-        urls.append(built.url if rel == "." else f"{built.url}{rel}/")
-    return urls
 
 
 def audit(context: Any, url: str) -> tuple[dict[str, Any], list[str]]:
@@ -156,7 +134,7 @@ def test_unanswered_question_shows_as_not_yet_written(built: Built, browser: Any
     assert "尚未收录" in first.inner_text() and "非极大值抑制" in first.inner_text()
     first.locator("a").click()
     page.wait_for_url("**/questions/#q-003-nms")
-    assert page.locator("#q-003-nms").is_visible()
+    page.locator("#q-003-nms").wait_for(state="visible", timeout=10_000)
     page.close()
 
 

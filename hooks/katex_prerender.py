@@ -104,19 +104,56 @@ def render_page(output: str, where: str, notebook: bool = False) -> str:
     return output
 
 
-# Every formula uses these two; preloading them lets the browser fetch them beside the stylesheet
-# instead of after it (KaTeX's text stays invisible until its font arrives, so this is when math
-# appears). A page whose formulas use big delimiters also gets the font for those.
-PRELOAD = ("KaTeX_Main-Regular", "KaTeX_Math-Italic")
-SIZE1 = ("size1", "KaTeX_Size1-Regular")
+# KaTeX's text stays invisible until its font arrives, so the moment math appears is when the last
+# font it needs has loaded. Each page preloads exactly the KaTeX fonts its formulas use, found from
+# katex.min.css: a rule `.katex .mathcal{font-family:KaTeX_Caligraphic}` maps the class to
+# KaTeX_Caligraphic-Regular.woff2, and a page uses that font when an element of its formulas has
+# every class the rule names. Fetched beside the stylesheet instead of after it.
+RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
+FAMILY = re.compile(r"font-family:\s*KaTeX_(\w+)")
+CLASSES_ONLY = re.compile(r"\.katex ((?:\.[\w-]+)+)")
+CLASS_ATTR = re.compile(r'class="([^"]*)"')
+
+
+def font_classes(css: str) -> list[tuple[frozenset[str], str]]:
+    """(classes, font file stem) for each KaTeX rule that sets a font family."""
+    out = []
+    for prelude, body in RULE.findall(css):
+        family = FAMILY.search(body)
+        if not family:
+            continue
+        bold = "font-weight:700" in body or "font-weight:bold" in body
+        italic = "font-style:italic" in body
+        style = "BoldItalic" if bold and italic else "Bold" if bold else "Italic" if italic else "Regular"
+        for selector in prelude.split(","):
+            m = CLASSES_ONLY.fullmatch(selector.strip())
+            if m:
+                out.append((frozenset(m[1].strip(".").split(".")), f"KaTeX_{family[1]}-{style}"))
+    return out
+
+
+KATEX_DIST = Path(__file__).resolve().parent.parent / "node_modules" / "katex" / "dist"
+_FONT_CLASSES: list[tuple[frozenset[str], str]] = []
+
+
+def fonts_used(output: str, rules: list[tuple[frozenset[str], str]]) -> list[str]:
+    """The KaTeX font files the formulas of a page need (Main-Regular and Math-Italic always)."""
+    element_classes = {frozenset(c.split()) for c in CLASS_ATTR.findall(output)}
+    used = {"KaTeX_Main-Regular", "KaTeX_Math-Italic"}
+    for classes, font in rules:
+        if any(classes <= e for e in element_classes):
+            used.add(font)
+    return sorted(used)
 
 
 def _preload(output: str, page_uri: str) -> str:
-    fonts = list(PRELOAD) + ([SIZE1[1]] if f'class="delimsizing {SIZE1[0]}' in output else [])
+    if not _FONT_CLASSES:
+        _FONT_CLASSES.extend(font_classes((KATEX_DIST / "katex.min.css").read_text(encoding="utf-8")))
     links = "".join(
         f'<link rel="preload" as="font" type="font/woff2" crossorigin '
         f'href="{get_relative_url(f"assets/katex/fonts/{font}.woff2", page_uri)}">'
-        for font in fonts
+        for font in fonts_used(output, _FONT_CLASSES)
+        if (KATEX_DIST / "fonts" / f"{font}.woff2").exists()
     )
     return output.replace("</head>", links + "</head>", 1)
 

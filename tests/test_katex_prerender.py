@@ -36,3 +36,32 @@ def test_notebook_dollars_only_inside_markdown_cells() -> None:
 def test_a_formula_katex_cannot_parse_fails_with_the_page_and_formula() -> None:
     with pytest.raises(PluginError, match=r"bad\.md.*\\nosuchmacro"):
         kp.render_page('<span class="arithmatex">\\(\\nosuchmacro{x}\\)</span>', "bad.md")
+
+
+def test_font_rules_are_read_from_katex_css() -> None:
+    css = (".katex .mathbb,.katex .textbb{font-family:KaTeX_AMS}.katex .mathbf{font-family:KaTeX_Main;font-weight:700}"
+           ".katex .boldsymbol{font-family:KaTeX_Math;font-style:italic;font-weight:700}"
+           ".katex .delimsizing.size1{font-family:KaTeX_Size1}.katex .vlist{display:table-cell}")
+    rules = kp.font_classes(css)
+    assert (frozenset({"mathbb"}), "KaTeX_AMS-Regular") in rules
+    assert (frozenset({"textbb"}), "KaTeX_AMS-Regular") in rules
+    assert (frozenset({"mathbf"}), "KaTeX_Main-Bold") in rules
+    assert (frozenset({"boldsymbol"}), "KaTeX_Math-BoldItalic") in rules
+    assert (frozenset({"delimsizing", "size1"}), "KaTeX_Size1-Regular") in rules
+    assert len(rules) == 5
+
+
+def test_a_page_preloads_the_fonts_its_formulas_use_and_no_others() -> None:
+    rules = [(frozenset({"mathbb"}), "KaTeX_AMS-Regular"), (frozenset({"delimsizing", "size1"}), "KaTeX_Size1-Regular"),
+             (frozenset({"mathcal"}), "KaTeX_Caligraphic-Regular")]
+    page = '<span class="mord mathbb">R</span><span class="delimsizing size2">(</span><span class="size1">x</span>'
+    assert kp.fonts_used(page, rules) == ["KaTeX_AMS-Regular", "KaTeX_Main-Regular", "KaTeX_Math-Italic"]
+    page += '<span class="delimsizing size1 mult">(</span>'
+    assert "KaTeX_Size1-Regular" in kp.fonts_used(page, rules)
+
+
+def test_the_real_stylesheet_maps_the_common_classes() -> None:
+    css = (kp.KATEX_DIST / "katex.min.css").read_text()
+    rules = {next(iter(c)): f for c, f in kp.font_classes(css) if len(c) == 1}
+    assert rules["mathcal"] == "KaTeX_Caligraphic-Regular" and rules["mathbb"] == "KaTeX_AMS-Regular"
+    assert rules["mathbf"] == "KaTeX_Main-Bold" and rules["amsrm"] == "KaTeX_AMS-Regular"

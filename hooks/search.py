@@ -27,6 +27,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from html import unescape
 from pathlib import Path
@@ -48,8 +49,12 @@ EXCLUDE = [".katex", ".headerlink", ".anchor-link", ".jp-OutputArea", ".md-sourc
 SIZE = re.compile(r"(\d+)\s*×\s*(\d+)")
 NOT_INDEXED = {"questions/", "404.html"}  # the index page lists every question: it would match everything
 
+# Kept across the rebuilds of `mkdocs serve --dirty`, which render only the edited pages: the index
+# and the word lists always cover every page (each entry is the page's latest version).
 _pages: dict[str, str] = {}  # url -> the built file of a page Pagefind indexes
-_text: list[str] = []  # plain text of every page, for the protected-word list
+_text: dict[str, str] = {}  # url -> the page's plain text, for the protected-word list
+_serving = [False]
+_indexer: list[threading.Thread] = []
 
 
 def material(config) -> bool:
@@ -57,13 +62,12 @@ def material(config) -> bool:
     return bool(plugin and plugin.config.enabled)
 
 
-def on_pre_build(config) -> None:
-    _pages.clear()
-    _text.clear()
+def on_startup(command: str, dirty: bool) -> None:
+    _serving[0] = command == "serve"
 
 
 def on_page_content(html: str, page, config, files) -> str:
-    _text.append(unescape(re.sub(r"<[^>]+>", " ", html)))
+    _text[page.url] = unescape(re.sub(r"<[^>]+>", " ", html))
     return html
 
 
@@ -170,13 +174,25 @@ def write_index(site: Path, pages: dict[str, str]) -> None:
         raise PluginError(f"pagefind failed ({done.returncode}): {done.stdout[-2000:]}{done.stderr[-2000:]}")
 
 
-def on_post_build(config) -> None:
-    t0 = time.perf_counter()
-    site = Path(config.site_dir)
+def write_search(site: Path, text: list[str], pages: dict[str, str] | None) -> None:
+    """search/data.json, and the Pagefind index unless `pages` is None (Material's search)."""
     out = site / "search"
     out.mkdir(exist_ok=True)
-    (out / "data.json").write_text(json.dumps(load_data(_text), ensure_ascii=False, separators=(",", ":")),
-                                   encoding="utf-8")
-    if not material(config):
-        write_index(site, _pages)
+    data = json.dumps(load_data(text), ensure_ascii=False, separators=(",", ":"))
+    (out / "data.json").write_text(data, encoding="utf-8")
+    if pages is not None:
+        write_index(site, pages)
+
+
+def on_post_build(config) -> None:
+    t0 = time.perf_counter()
+    args = (Path(config.site_dir), [_text[url] for url in sorted(_text)], None if material(config) else dict(_pages))
+    if _serving[0]:
+        # Under `mkdocs serve` the edited page reloads at once; the search data follow a moment later.
+        for running in _indexer:
+            running.join()
+        _indexer[:] = [threading.Thread(target=write_search, args=args, daemon=True)]
+        _indexer[0].start()
+    else:
+        write_search(*args)
     timings.add("search", time.perf_counter() - t0)

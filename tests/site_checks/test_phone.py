@@ -131,3 +131,27 @@ def test_every_page_shows_its_date_and_an_errata_link(built: Built) -> None:
         assert "最后更新：" in text, path
         assert "/issues/new?title=" in text and "发现错误" in text, path
     assert "api.github.com" not in (built.site / "index.html").read_text(encoding="utf-8")
+
+
+def test_question_index_filter_narrows_the_list_as_the_reader_types(built: Built, browser: Any) -> None:
+    ctx = browser.new_context(**PHONE)
+    page = ctx.new_page()
+    page.goto(built.url + "questions/", wait_until="networkidle")
+    items = page.locator(".dlh-qlist li")
+    total = items.count()
+    page.locator(".dlh-qfilter input").fill("1x1")  # the page writes 1×1
+    visible = page.evaluate("() => [...document.querySelectorAll('.dlh-qlist li')].filter(li => !li.hidden)"
+                            ".map(li => li.textContent)")
+    ctx.close()
+    assert total > 50
+    assert 0 < len(visible) < total and all("1×1" in v for v in visible), visible
+
+
+def test_home_page_leads_with_the_chapters_and_every_question(built: Built) -> None:
+    page = (built.site / "index.html").read_text(encoding="utf-8")
+    html = page[page.index("<article"):]  # the page's text, not the table of contents beside it
+    chapters = html.index('class="grid cards dlh-chapters"')
+    assert chapters < html.index('id="一道题的答案长什么样"')
+    questions = (built.site / "questions" / "index.html").read_text(encoding="utf-8")
+    answered = questions.count('<span class="dlh-qfirst">')
+    assert answered >= 35 and html[chapters:].count("<li>") >= answered

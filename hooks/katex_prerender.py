@@ -15,9 +15,11 @@ saving as PDF needs no script.
 from __future__ import annotations
 
 import atexit
+import hashlib
 import html
 import json
 import logging
+import os
 import re
 import subprocess
 import time
@@ -45,6 +47,7 @@ class _Katex:
     def __init__(self) -> None:
         self.proc: subprocess.Popen[str] | None = None
         self.memo: dict[tuple[str, bool], str] = {}
+        self.used: set[tuple[str, bool]] = set()  # what this process's builds showed: what is saved
 
     def _start(self) -> subprocess.Popen[str]:
         if self.proc is None or self.proc.poll() is not None:
@@ -59,6 +62,7 @@ class _Katex:
 
     def render(self, tex: str, display: bool, where: str) -> str:
         key = (tex, display)
+        self.used.add(key)
         if key not in self.memo:
             proc = self._start()
             assert proc.stdin is not None and proc.stdout is not None
@@ -74,6 +78,30 @@ class _Katex:
                 log.debug("%s: KaTeX: %s in %r", where, warning, tex[:80])
             self.memo[key] = reply["html"]
         return self.memo[key]
+
+    def load(self, path: Path, version: str) -> None:
+        """Start from the formulas an earlier build rendered with the same KaTeX and options."""
+        self.cache_path, self.version = path, version
+        try:
+            saved = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return
+        if saved.get("version") == version:
+            for tex, display, out in saved["formulas"]:
+                self.memo.setdefault((tex, bool(display)), out)
+
+    def save(self) -> None:
+        """Keep the formulas this process's builds showed for the next build. The first build of a
+        process is a full one, so formulas deleted from the pages drop out of the cache."""
+        if getattr(self, "cache_path", None) is None or self.used == getattr(self, "saved_keys", None):
+            return
+        formulas = [[tex, display, self.memo[(tex, display)]] for tex, display in sorted(self.used)]
+        self.cache_path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.cache_path.with_suffix(".tmp")
+        data = {"version": self.version, "formulas": formulas}
+        tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        tmp.replace(self.cache_path)
+        self.saved_keys = set(self.used)
 
     def stop(self) -> None:
         if self.proc is not None and self.proc.poll() is None:
@@ -156,6 +184,19 @@ def _preload(output: str, page_uri: str) -> str:
         if (KATEX_DIST / "fonts" / f"{font}.woff2").exists()
     )
     return output.replace("</head>", links + "</head>", 1)
+
+
+def on_pre_build(config) -> None:
+    # A formula's HTML depends only on its TeX, display mode, the KaTeX version and the options in
+    # katex_server.js: a warm build renders only new formulas (0.8 s for 35 pages without this).
+    package = json.loads((KATEX_DIST.parent / "package.json").read_text(encoding="utf-8"))["version"]
+    options = hashlib.sha256(SERVER.read_bytes()).hexdigest()[:12]
+    cache = Path(os.environ.get("DLH_CACHE_DIR", ROOT / ".cache")) / "katex-formulas.json"
+    _katex.load(cache, f"{package}-{options}")
+
+
+def on_post_build(config) -> None:
+    _katex.save()
 
 
 def on_post_page(output: str, page, config) -> str:

@@ -65,3 +65,28 @@ def test_the_real_stylesheet_maps_the_common_classes() -> None:
     rules = {next(iter(c)): f for c, f in kp.font_classes(css) if len(c) == 1}
     assert rules["mathcal"] == "KaTeX_Caligraphic-Regular" and rules["mathbb"] == "KaTeX_AMS-Regular"
     assert rules["mathbf"] == "KaTeX_Main-Bold" and rules["amsrm"] == "KaTeX_AMS-Regular"
+
+
+def test_formula_cache_carries_rendered_math_to_the_next_build(tmp_path: Path) -> None:
+    import json
+
+    path = tmp_path / "katex-formulas.json"
+    first = kp._Katex()
+    first.load(path, "v1")
+    html = first.render("x^2", False, "test")
+    first.save()
+    first.stop()
+
+    second = kp._Katex()
+    second.load(path, "v1")
+    assert second.render("x^2", False, "test") == html and second.proc is None  # no Node started
+    other = kp._Katex()
+    other.load(path, "v2")  # another KaTeX version or option set: nothing reused
+    assert other.memo == {}
+
+    second.load(path, "v1")
+    second.used.clear()
+    second.render("y", True, "test")  # a build that shows only y: x^2 drops out of the cache
+    second.save()
+    second.stop()
+    assert [f[:2] for f in json.loads(path.read_text(encoding="utf-8"))["formulas"]] == [["y", True]]

@@ -166,6 +166,38 @@ def on_files(files: Files, config) -> Files:
     return files
 
 
+# How TeX commands read in plain text (a figure's alt text is its caption, read aloud or shown when
+# the image cannot be); a command not listed reads as its name.
+TEX_WORDS = {
+    "partial": "∂", "times": "×", "cdot": "·", "le": "≤", "leq": "≤", "ge": "≥", "geq": "≥", "ne": "≠",
+    "approx": "≈", "to": "→", "infty": "∞", "sum": "∑", "prod": "∏", "in": "∈", "pm": "±", "odot": "⊙",
+    "nabla": "∇", "ell": "ℓ", "log": "log", "exp": "exp", "max": "max", "min": "min", "tanh": "tanh",
+    "alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε", "varepsilon": "ε", "eta": "η",
+    "theta": "θ", "lambda": "λ", "mu": "μ", "sigma": "σ", "tau": "τ", "phi": "φ", "rho": "ρ", "pi": "π",
+    "Delta": "Δ", "Sigma": "Σ",
+    # commands that only style their argument read as the argument
+    **dict.fromkeys(["mathbf", "mathrm", "mathit", "mathcal", "mathbb", "boldsymbol", "operatorname", "text",
+                     "textrm", "hat", "bar", "tilde", "left", "right", "big", "Big"], ""),
+}
+
+
+def alt_text(caption: str) -> str:
+    """A caption as plain text: Markdown emphasis and code marks dropped, math read as text
+    (`$\\partial y / \\partial x$` -> `∂ y / ∂ x`, `\\frac{a}{b}` -> `a/b`, `\\sqrt{x}` -> `√x`)."""
+    def math(m: re.Match[str]) -> str:
+        tex = m[1]
+        def group(t: str) -> str:  # a single term needs no parentheses
+            return t if re.fullmatch(r"[A-Za-z0-9.]+", t) else f"({t})"
+
+        tex = re.sub(r"\\frac\{([^{}]*)\}\{([^{}]*)\}", lambda f: f"{group(f[1])}/{group(f[2])}", tex)
+        tex = re.sub(r"\\sqrt\{([^{}]*)\}", lambda r: f"√{group(r[1])}", tex)
+        tex = re.sub(r"\\([A-Za-z]+)", lambda c: TEX_WORDS.get(c[1], c[1]), tex)
+        return re.sub(r"[{}]|\\[,;!: ]", "", tex)
+
+    text = re.sub(r"(?<!\\)\$(.+?)(?<!\\)\$", math, caption)
+    return re.sub(r"[*`]|\\(?=\$)", "", text)
+
+
 def on_page_markdown(markdown: str, page, config, files) -> str:
     def replace(m: re.Match[str]) -> str:
         name, caption = m["name"], m["caption"].strip()
@@ -173,8 +205,7 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
             raise PluginError(f"{page.file.src_uri}: no figure named {name!r} (known: {sorted(_render.chapter_of)})")
         light = get_relative_url(f"figures/{name}.svg", page.file.src_uri)
         dark = get_relative_url(f"figures/{name}-dark.svg", page.file.src_uri)
-        # The alt text is the caption without math delimiters or markup.
-        alt = html.escape(re.sub(r"[$\\*`_{}]", "", caption), quote=True)
+        alt = html.escape(alt_text(caption), quote=True)
         return (
             f'<figure class="dlh-figure" id="fig-{name}" markdown>\n'
             f'![{alt}]({light}#only-light){{ loading=lazy }}\n'

@@ -40,12 +40,11 @@ from questions import row_id  # hooks/questions.py writes the rows this links to
 
 ROOT = Path(__file__).resolve().parent.parent
 SEARCH = ROOT / "search"
-log = logging.getLogger("mkdocs.hooks.search")
 
 # What Pagefind reads of a page: the article, without math (KaTeX's HTML would index glyph soup),
 # permalink marks, notebook outputs or the page's footer lines.
 ARTICLE = '<article class="md-content__inner md-typeset">'
-EXCLUDE = [".katex", ".headerlink", ".anchor-link", ".jp-OutputArea", ".md-source-file", ".dlh-no-index"]
+EXCLUDE = [".katex", ".headerlink", ".anchor-link", ".jp-OutputArea", ".md-source-file"]
 SIZE = re.compile(r"(\d+)\s*×\s*(\d+)")
 NOT_INDEXED = {"questions/", "404.html"}  # the index page lists every question: it would match everything
 

@@ -8,11 +8,17 @@ from __future__ import annotations
 
 import ast
 import hashlib
+import os
 from importlib.metadata import version
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = "snippets"
+
+
+def cache_dir() -> Path:
+    """The build's cache folder: `.cache/`, or DLH_CACHE_DIR (the tests build from an empty one)."""
+    return Path(os.environ.get("DLH_CACHE_DIR", ROOT / ".cache"))
 
 
 def _module_file(dotted: str) -> Path | None:

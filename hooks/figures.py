@@ -32,8 +32,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.utils import get_relative_url
 
 ROOT = Path(__file__).resolve().parent.parent
-# DLH_CACHE_DIR lets the tests build from an empty cache (two clean builds compared byte for byte).
-CACHE = Path(os.environ.get("DLH_CACHE_DIR", ROOT / ".cache")) / "figures"
+CACHE = deps.cache_dir() / "figures"
 log = logging.getLogger("mkdocs.hooks.figures")
 
 # A caption may hold brackets one level deep (an interval such as $[0, 1]$).

@@ -19,12 +19,12 @@ import hashlib
 import html
 import json
 import logging
-import os
 import re
 import subprocess
 import time
 from pathlib import Path
 
+import deps  # hooks/deps.py
 import timings
 from mkdocs.exceptions import PluginError
 from mkdocs.utils import get_relative_url
@@ -48,6 +48,9 @@ class _Katex:
         self.proc: subprocess.Popen[str] | None = None
         self.memo: dict[tuple[str, bool], str] = {}
         self.used: set[tuple[str, bool]] = set()  # what this process's builds showed: what is saved
+        self.cache_path: Path | None = None  # set by load(); save() writes there
+        self.version = ""
+        self.saved_keys: set[tuple[str, bool]] | None = None
 
     def _start(self) -> subprocess.Popen[str]:
         if self.proc is None or self.proc.poll() is not None:
@@ -93,7 +96,7 @@ class _Katex:
     def save(self) -> None:
         """Keep the formulas this process's builds showed for the next build. The first build of a
         process is a full one, so formulas deleted from the pages drop out of the cache."""
-        if getattr(self, "cache_path", None) is None or self.used == getattr(self, "saved_keys", None):
+        if self.cache_path is None or self.used == self.saved_keys:
             return
         formulas = [[tex, display, self.memo[(tex, display)]] for tex, display in sorted(self.used)]
         self.cache_path.parent.mkdir(parents=True, exist_ok=True)
@@ -191,7 +194,7 @@ def on_pre_build(config) -> None:
     # katex_server.js: a warm build renders only new formulas (0.8 s for 35 pages without this).
     package = json.loads((KATEX_DIST.parent / "package.json").read_text(encoding="utf-8"))["version"]
     options = hashlib.sha256(SERVER.read_bytes()).hexdigest()[:12]
-    cache = Path(os.environ.get("DLH_CACHE_DIR", ROOT / ".cache")) / "katex-formulas.json"
+    cache = deps.cache_dir() / "katex-formulas.json"
     _katex.load(cache, f"{package}-{options}")
 
 

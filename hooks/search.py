@@ -22,7 +22,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import re
 import subprocess
 import sys
@@ -32,6 +31,7 @@ import time
 from html import unescape
 from pathlib import Path
 
+import deps  # hooks/deps.py
 import material as material_theme
 import timings
 import yaml
@@ -128,7 +128,7 @@ def load_data(text: list[str]) -> dict:
 def cached_protected_words(text: list[str], single: set[str]) -> list[str]:
     """protected_words, kept in the build cache by a hash of the text (jieba takes ~2 s)."""
     key = hashlib.sha256(json.dumps([text, sorted(single)], ensure_ascii=False).encode()).hexdigest()[:16]
-    path = Path(os.environ.get("DLH_CACHE_DIR", ROOT / ".cache")) / "search-protect.json"
+    path = deps.cache_dir() / "search-protect.json"
     try:
         saved = json.loads(path.read_text(encoding="utf-8"))
         if saved["key"] == key:

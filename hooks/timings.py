@@ -8,11 +8,10 @@ add() their seconds. write() puts them, with the total, in `<cache>/build-times.
 from __future__ import annotations
 
 import json
-import os
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+import deps  # hooks/deps.py
+
 TIMES: dict[str, float] = {}
 _start = [0.0]
 
@@ -28,6 +27,6 @@ def add(name: str, seconds: float) -> None:
 
 def write() -> None:
     TIMES["total"] = time.perf_counter() - _start[0]
-    cache = Path(os.environ.get("DLH_CACHE_DIR", ROOT / ".cache"))
+    cache = deps.cache_dir()
     cache.mkdir(parents=True, exist_ok=True)
     (cache / "build-times.json").write_text(json.dumps({k: round(v, 2) for k, v in TIMES.items()}) + "\n")

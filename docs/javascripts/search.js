@@ -21,14 +21,19 @@
   const CJK = "\\u3400-\\u9fff\\uf900-\\ufaff";
   const MAX_VARIANTS = 8;
 
+  /* NFKC (full-width letters and digits become ASCII), lower case, and sizes written 1×1, 1*1 or
+   * 1 x 1 as 1x1: how queries, headings and index rows are compared. */
+  function fold(s) {
+    return s.normalize("NFKC").toLowerCase().replace(/(\d+)\s*[x*×✕]\s*(\d+)/g, "$1x$2");
+  }
+
   function escapeRegExp(s) {
     return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
   }
 
   /* The searches to run for what the reader typed: a list of query strings (terms split by spaces). */
   function prepare(raw, data) {
-    let q = raw.normalize("NFKC").toLowerCase().trim();
-    q = q.replace(/(\d+)\s*[x*×✕]\s*(\d+)/g, "$1x$2");
+    let q = fold(raw).trim();
     q = q.replace(new RegExp(`([${CJK}])(?=[a-z0-9])|([a-z0-9])(?=[${CJK}])`, "g"), "$1$2 ");
     q = q.replace(/[，。、？！,.?!;；:：()（）“”"'‘’]+/g, " ");
 
@@ -156,7 +161,7 @@
   }
 
   function squash(s) {
-    return s.normalize("NFKC").toLowerCase().replace(/(\d+)\s*[x*×✕]\s*(\d+)/g, "$1x$2")
+    return fold(s)
       .replace(new RegExp(`[^a-z0-9${CJK}]+`, "g"), "");
   }
 
@@ -338,13 +343,13 @@
     if (window.document$) window.document$.subscribe(bindButton); // instant navigation
   }
 
-  window.dlhSearch = {prepare, unanswered, loadData, search, open};
+  window.dlhSearch = {prepare, unanswered, loadData, search, open, fold};
 })();
 
 /* The question index: a filter box that narrows the list as the reader types (hooks/questions.py). */
 (() => {
   "use strict";
-  const norm = s => s.normalize("NFKC").toLowerCase().replace(/(\d+)\s*[x*×✕]\s*(\d+)/g, "$1x$2").replace(/\s+/g, "");
+  const norm = s => window.dlhSearch.fold(s).replace(/\s+/g, "");
   function setup() {
     const input = document.querySelector(".dlh-qfilter input");
     if (!input || input.dataset.ready) return;

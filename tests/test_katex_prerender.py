@@ -41,14 +41,16 @@ def test_a_formula_katex_cannot_parse_fails_with_the_page_and_formula() -> None:
 def test_font_rules_are_read_from_katex_css() -> None:
     css = (".katex .mathbb,.katex .textbb{font-family:KaTeX_AMS}.katex .mathbf{font-family:KaTeX_Main;font-weight:700}"
            ".katex .boldsymbol{font-family:KaTeX_Math;font-style:italic;font-weight:700}"
-           ".katex .delimsizing.size1{font-family:KaTeX_Size1}.katex .vlist{display:table-cell}")
+           ".katex .delimsizing.size1{font-family:KaTeX_Size1}.katex .vlist{display:table-cell}"
+           ".katex .delimsizing.mult .delim-size4>span{font-family:KaTeX_Size4}")
     rules = kp.font_classes(css)
     assert (frozenset({"mathbb"}), "KaTeX_AMS-Regular") in rules
     assert (frozenset({"textbb"}), "KaTeX_AMS-Regular") in rules
     assert (frozenset({"mathbf"}), "KaTeX_Main-Bold") in rules
     assert (frozenset({"boldsymbol"}), "KaTeX_Math-BoldItalic") in rules
     assert (frozenset({"delimsizing", "size1"}), "KaTeX_Size1-Regular") in rules
-    assert len(rules) == 5
+    assert (frozenset({"delim-size4"}), "KaTeX_Size4-Regular") in rules
+    assert len(rules) == 6
 
 
 def test_a_page_preloads_the_fonts_its_formulas_use_and_no_others() -> None:
@@ -65,6 +67,7 @@ def test_the_real_stylesheet_maps_the_common_classes() -> None:
     rules = {next(iter(c)): f for c, f in kp.font_classes(css) if len(c) == 1}
     assert rules["mathcal"] == "KaTeX_Caligraphic-Regular" and rules["mathbb"] == "KaTeX_AMS-Regular"
     assert rules["mathbf"] == "KaTeX_Main-Bold" and rules["amsrm"] == "KaTeX_AMS-Regular"
+    assert rules["delim-size1"] == "KaTeX_Size1-Regular" and rules["delim-size4"] == "KaTeX_Size4-Regular"
 
 
 def test_formula_cache_carries_rendered_math_to_the_next_build(tmp_path: Path) -> None:

@@ -13,7 +13,9 @@ renamed without the link following.
 from __future__ import annotations
 
 import html
+import posixpath
 import re
+import textwrap
 from collections import defaultdict
 from pathlib import Path
 
@@ -62,51 +64,116 @@ def chapters(nav: list) -> list[tuple[str, list[str]]]:
     return out
 
 
-def questions(text: str) -> list[tuple[str, str]]:
-    """(question heading, first sentence of its 速答) for each `##` question of a page."""
+STATES = [("new", "未学"), ("review", "待复习"), ("known", "已掌握")]
+
+
+def status_control(qid: str, tag: str = "div") -> str:
+    """The status buttons of question `qid` ("optim/optimizers/#anchor"), 未学 pressed until the script
+    reads the reader's choice; `tag` "span" for a control inside a line of text."""
+    if not isinstance(qid, str) or "#" not in qid:
+        raise ValueError(f"qid must be 'page-url#anchor', got {qid!r}")
+    if tag not in ("div", "span"):
+        raise ValueError(f"tag must be 'div' or 'span', got {tag!r}")
+    buttons = "".join(
+        f'<button type="button" data-s="{state}" aria-pressed="{str(state == "new").lower()}">{label}</button>'
+        for state, label in STATES
+    )
+    return (f'<{tag} class="dlh-status" data-q="{html.escape(qid, quote=True)}" role="group" '
+            f'aria-label="掌握程度" data-pagefind-ignore>{buttons}</{tag}>')
+
+
+def question_parts(text: str) -> list[tuple[str, str, str]]:
+    """(question heading, first sentence of its 速答, the whole 速答 as Markdown) for each `##`
+    question of a page."""
     body = re.sub(r"^```.*?^```", "", text, flags=re.S | re.M)
     out = []
     for block in re.split(r"^## ", body, flags=re.M)[1:]:
         heading, _, rest = block.partition("\n")
         m = re.search(r"^### 速答\s*\n+(?:!!!|\?\?\?\+?) [^\n]*\n((?:    .*\n?|\s*\n)+)", rest, re.M)
-        first = ""
+        first, whole = "", ""
         if m:
+            whole = "\n".join(line[4:] for line in m.group(1).rstrip().splitlines())
             speech = " ".join(line.strip() for line in m.group(1).splitlines() if line.strip())
             sentences = [x for x in re.split(r"(?<=[。！？])", speech) if x.strip()]
             first = sentences[0] if sentences else ""
             if len(first) < 20 and len(sentences) > 1:  # 「主要是梯度。」 says little alone
                 first += sentences[1]
-        out.append((heading.strip(), first))
+        out.append((heading.strip(), first, whole))
     return out
 
 
+def questions(text: str) -> list[tuple[str, str]]:
+    """(question heading, first sentence of its 速答) for each `##` question of a page."""
+    return [(heading, first) for heading, first, _ in question_parts(text)]
+
+
+LINK = re.compile(r"\]\((?!https?:|mailto:|/)([^)\s]*)\)")
+
+
+def rebased(markdown: str, page: str) -> str:
+    """`markdown` from the page `page` (e.g. "optim/ema.md") with its relative links made relative to
+    the site root, where the question index lives: `](../notation.md)` -> `](notation.md)`,
+    `](#x)` -> `](optim/ema.md#x)`."""
+
+    def fix(m: re.Match) -> str:
+        target = m[1]
+        if target.startswith("#"):
+            return f"]({page}{target})"
+        path, _, anchor = target.partition("#")
+        joined = posixpath.normpath(posixpath.join(posixpath.dirname(page), path))
+        return f"]({joined}{'#' + anchor if anchor else ''})"
+
+    return LINK.sub(fix, markdown)
+
+
+BANK_TOOLS = (
+    '<div class="dlh-bank" markdown="0">'
+    '<div class="dlh-qfilter"><input type="search" placeholder="筛选题目，如 反向传播、1x1" '
+    'aria-label="筛选题目" autocomplete="off"><span class="dlh-qfilter__count" role="status"></span></div>'
+    '<div class="dlh-bank__tools"><label><input type="checkbox" class="dlh-only-review"> 只看待复习</label>'
+    '<button type="button" class="md-button dlh-random">随机一题</button></div>'
+    '<fieldset class="dlh-bank__chapters"><legend>章节（筛选与随机一题都只取勾选的章节）</legend>{chapters}</fieldset>'
+    '<p class="dlh-bank__keys">桌面快捷键：<kbd>r</kbd> 随机一题 · <kbd>t</kbd> 自测模式 · '
+    '<kbd>v</kbd> 显示下一段答案 · <kbd>1</kbd> <kbd>2</kbd> <kbd>3</kbd> 把正在看的题标为未学、待复习、已掌握</p>'
+    '</div>'
+)
+
+
 def page_markdown(entries: list[dict], nav: list) -> str:
-    lines = [
-        "# 题目索引",
-        "",
-        '<div class="dlh-qfilter" markdown="0"><input type="search" placeholder="筛选题目，如 反向传播、1x1" '
-        'aria-label="筛选题目" autocomplete="off"><span class="dlh-qfilter__count" role="status"></span></div>',
-        "",
-    ]
+    """The question index and bank: every answered question by chapter with its status control and
+    its 速答 to unfold in place, progress per chapter, then the questions still to come."""
+    titles = [title for title, pages in chapters(nav) if pages]
+    boxes = "".join(f'<label><input type="checkbox" value="{html.escape(t, quote=True)}" checked> '
+                    f"{html.escape(t)}</label>" for t in titles)
+    lines = ["# 题目索引", "", BANK_TOOLS.format(chapters=boxes), ""]
     total = 0
     sections = []
     for title, pages in chapters(nav):
         items = []
         for path in pages:
-            for heading, first in questions((DOCS / path).read_text(encoding="utf-8")):
-                items.append(f"- [{heading}]({path}#{SLUG(heading, '-')})")
+            url = path[: -len(".md")] + "/"
+            for heading, first, whole in question_parts((DOCS / path).read_text(encoding="utf-8")):
+                slug = SLUG(heading, "-")
+                items.append(f"- [{heading}]({path}#{slug}) {status_control(f'{url}#{slug}', tag='span')}")
                 if first:
                     items.append(f"    <span class=\"dlh-qfirst\">{first}</span>")
-        if items:
-            total += sum(1 for i in items if i.startswith("- "))
-            sections += [f"## {title}", "", '<div class="dlh-qlist" markdown>', "", *items, "", "</div>", ""]
+                if whole:
+                    speech = textwrap.indent(rebased(whole, path), " " * 8)
+                    items += ["", '    ??? quote "展开速答"', "", speech, ""]
+        n = sum(1 for i in items if i.startswith("- "))
+        if n:
+            total += n
+            chapter = html.escape(title, quote=True)
+            sections += [f"## {title}", "", f'<p class="dlh-progress" data-chapter="{chapter}">共 {n} 题</p>', "",
+                         f'<div class="dlh-qlist" data-chapter="{chapter}" markdown>', "", *items, "", "</div>", ""]
     missing: dict[str, list[dict]] = defaultdict(list)
     for e in entries:
         if "page" not in e:
             missing[e["topic"]].append(e)
     n_missing = sum(len(v) for v in missing.values())
     lines += [
-        f"已回答 {total} 道题，按章节排列；每道题下面是它速答的第一句，点标题进入完整答案。"
+        f"已回答 {total} 道题，按章节排列；每道题下面是它速答的第一句，可以就地展开整段速答，点标题进入完整答案。"
+        "每道题旁边可以标记掌握程度（只存在你的浏览器里，清除网站数据即重置），各章标题下是进度。"
         f"另有 {n_missing} 道常见面试题还没有写，列在[最后](#尚未收录)。",
         "",
         *sections,

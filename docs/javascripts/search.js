@@ -355,7 +355,7 @@
     if (!input || input.dataset.ready) return;
     input.dataset.ready = "1";
     const count = document.querySelector(".dlh-qfilter__count");
-    const items = [...document.querySelectorAll(".dlh-qlist li")];
+    const items = [...document.querySelectorAll(".dlh-qlist > ul > li, ul.dlh-qlist > li")];
     items.forEach(li => { li.dataset.text = norm(li.textContent); });
     input.addEventListener("input", () => {
       const words = input.value.split(/\s+/).map(norm).filter(Boolean);

@@ -92,7 +92,7 @@ def test_speed_answer_is_set_in_body_type(built: Built, browser: Any) -> None:
     page = browser.new_page()
     page.goto(built.url + "losses/softmax/")
     sizes = page.evaluate("""() => {
-        const box = document.querySelector('h3[id^="速答"] + .admonition p:not(.admonition-title)');
+        const box = document.querySelector('h3[id^="速答"] ~ .admonition p:not(.admonition-title)');
         const body = document.querySelector('.md-content article > p');
         return [parseFloat(getComputedStyle(box).fontSize), parseFloat(getComputedStyle(body).fontSize)]; }""")
     page.close()
@@ -137,11 +137,11 @@ def test_question_index_filter_narrows_the_list_as_the_reader_types(built: Built
     ctx = browser.new_context(**PHONE)
     page = ctx.new_page()
     page.goto(built.url + "questions/", wait_until="networkidle")
-    items = page.locator(".dlh-qlist li")
-    total = items.count()
+    rows = ".dlh-qlist > ul > li, ul.dlh-qlist > li"
+    total = page.locator(rows).count()
     page.locator(".dlh-qfilter input").fill("1x1")  # the page writes 1×1
-    visible = page.evaluate("() => [...document.querySelectorAll('.dlh-qlist li')].filter(li => !li.hidden)"
-                            ".map(li => li.textContent)")
+    visible = page.evaluate(f"() => [...document.querySelectorAll('{rows}')].filter(li => !li.hidden)"
+                            ".map(li => (li.querySelector('a') || li).textContent)")
     ctx.close()
     assert total > 50
     assert 0 < len(visible) < total and all("1×1" in v for v in visible), visible

@@ -126,3 +126,34 @@ def test_random_question_opens_an_answered_question_of_the_chosen_chapters(built
     after = unquote(page.url.removeprefix(built.url))
     ctx.close()
     assert after in expected
+
+
+def test_the_built_deck_holds_one_card_per_answered_question_with_stable_ids(built: Built, tmp_path) -> None:
+    import sqlite3
+    import zipfile
+
+    import genanki
+
+    bank = json.loads((built.site / "questions" / "index.json").read_text(encoding="utf-8"))
+    with zipfile.ZipFile(built.site / "flashcards" / "dl-cv-handbook.apkg") as z:
+        (tmp_path / "c.db").write_bytes(z.read("collection.anki2"))
+    with sqlite3.connect(tmp_path / "c.db") as db:
+        notes = db.execute("select guid, flds from notes").fetchall()
+        n_cards = db.execute("select count(*) from cards").fetchone()[0]
+    assert len(notes) == n_cards == len(bank)
+    assert {g for g, _ in notes} == {genanki.guid_for(q["id"]) for q in bank}
+    assert not [f for _, f in notes if "$" in f]
+    fields = [f.split("\x1f") for _, f in notes]
+    assert all(len(f) == 3 and f[1].strip() and f[2].startswith(built.url) for f in fields)
+    assert sum("\\(" in f[1] for f in fields) > 10  # math kept for Anki's MathJax
+    lines = (built.site / "flashcards" / "dl-cv-handbook.tsv").read_text(encoding="utf-8").splitlines()
+    assert len(lines) == len(bank) and "$" not in "".join(lines)
+
+
+def test_the_question_bank_offers_both_downloads(built: Built, browser: Any) -> None:
+    page = browser.new_page()
+    page.goto(built.url + "questions/", wait_until="networkidle")
+    links = page.evaluate("() => [...document.querySelectorAll('.dlh-bank__downloads a')].map(a => a.href)")
+    statuses = [page.request.get(href).status for href in links]
+    page.close()
+    assert len(links) == 2 and statuses == [200, 200], (links, statuses)

@@ -23,6 +23,7 @@ import css_prune  # hooks/css_prune.py
 import deps  # hooks/deps.py
 import jupytext
 import mkdocs_jupyter.plugin as _jupyter
+import nbformat
 import timings
 from mkdocs.structure.files import File, Files
 from nbconvert.preprocessors import CoalesceStreamsPreprocessor, ExecutePreprocessor
@@ -58,12 +59,30 @@ ExecutePreprocessor._dlh_execute = _EXECUTE  # type: ignore[attr-defined]
 ExecutePreprocessor.preprocess = _execute_then_coalesce  # type: ignore[method-assign]
 
 
+def install_cell(repo_url: str) -> str:
+    """The downloaded notebook's first code cell: installs the book's code (the `snippets` package,
+    without its pinned dependencies: NumPy, PyTorch, Matplotlib and scikit-learn as Colab and most
+    set-ups have them) from the repository, unless it can already be imported."""
+    if not isinstance(repo_url, str) or not repo_url.startswith(("https://", "http://", "file://")):
+        raise ValueError(f"repo_url must be an http(s) or file URL, got {repo_url!r}")
+    return (
+        "# 下载后单独运行本 Notebook（本地或 Colab）：先安装本书的代码 snippets 包。\n"
+        "# 只装它本身，不动你环境里已有的 numpy、torch、matplotlib、scikit-learn；\n"
+        "# 已克隆仓库并 pip install -e . 的，这一格什么也不做。\n"
+        "import importlib.util, subprocess, sys\n"
+        "if importlib.util.find_spec(\"snippets\") is None:\n"
+        "    subprocess.run([sys.executable, \"-m\", \"pip\", \"install\", \"-q\", \"--no-deps\",\n"
+        f"                    \"git+{repo_url}\"], check=True)"
+    )
+
+
 def on_files(files: Files, config) -> Files:
     for f in list(files):
         if f.src_uri.startswith(DOCS_NOTEBOOKS) and f.src_uri.endswith(".py"):
             nb = jupytext.read(f.abs_src_path, fmt="py:percent")
             nb.metadata.pop("jupytext", None)
             nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+            nb.cells.insert(1, nbformat.v4.new_code_cell(install_cell(config["repo_url"])))
             for i, cell in enumerate(nb.cells):
                 cell.id = f"cell-{i}"
             uri = str(Path(f.src_uri).with_suffix(".ipynb"))

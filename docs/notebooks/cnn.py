@@ -12,7 +12,7 @@
 # # 动手：卷积神经网络
 #
 # 这个 Notebook 把[本章](../../cnn/)的代码串起来运行。页面上的输出是构建网站时真实执行得到的；
-# 也可以[下载 `.ipynb`](../cnn.ipynb) 在本地运行（需要克隆仓库并 `pip install -e .`，以便导入 `snippets`）。
+# 也可以[下载 `.ipynb`](../cnn.ipynb) 在本地或 Colab 单独运行：它的第一格会从本书的代码仓库（页首的「源代码与勘误」）安装本书的 `snippets` 包（只装它本身，环境里需已有 NumPy、PyTorch、Matplotlib）。
 #
 # 记号：输入 $X$ 为 $(B, C, H, W)$（$B$ 为批大小；代码的形状注释按 PyTorch 的习惯写作 `(N, C, H, W)`），
 # 卷积核（权重）$w$ 为 $(C_{\text{out}}, C, k, k)$，与 PyTorch 相同，$k$ 是核大小；

@@ -12,7 +12,7 @@
 # # 动手：优化与训练
 #
 # 这个 Notebook 把[本章](../../optim/)的代码串起来运行。页面上的输出是构建网站时真实执行得到的；
-# 也可以[下载 `.ipynb`](../optim.ipynb) 在本地运行（需要克隆仓库并 `pip install -e .`，以便导入 `snippets`）。
+# 也可以[下载 `.ipynb`](../optim.ipynb) 在本地或 Colab 单独运行：它的第一格会从本书的代码仓库（页首的「源代码与勘误」）安装本书的 `snippets` 包（只装它本身，环境里需已有 NumPy、PyTorch、Matplotlib）。
 #
 # 记号：$\theta$ 为参数，$g_t$ 为第 $t$ 步的梯度，$\eta$ 为学习率。
 

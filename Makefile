@@ -1,7 +1,7 @@
 # The two commands of the README:
 #   make serve  — create the environment if needed, then serve the site at http://127.0.0.1:8000/
 #   make test   — create the environment if needed, then run every test (units, docs blocks, site)
-# Other targets: build, bench, mutation, env, system-deps, clean.
+# Other targets: build, pdf, bench, mutation, env, system-deps, clean.
 
 VENV    := .venv
 BIN     := $(VENV)/bin
@@ -13,7 +13,7 @@ ADDR    ?= 127.0.0.1:8000
 export NO_MKDOCS_2_WARNING := 1
 export MPLBACKEND := Agg
 
-.PHONY: serve test build bench mutation env system-deps clean
+.PHONY: serve test build pdf bench mutation env system-deps clean
 
 serve: env
 	SITE_URL=http://$(ADDR)/ $(BIN)/mkdocs serve --dirty --dev-addr $(ADDR) --livereload
@@ -23,6 +23,10 @@ test: env system-deps
 
 build: env
 	$(BIN)/mkdocs build --strict
+
+# The site, then the handbook and its 速答 sheet as PDFs in site/pdf/ (headless Chromium).
+pdf: build system-deps
+	$(BIN)/python scripts/pdf.py site
 
 bench: env system-deps
 	$(BIN)/python scripts/bench.py

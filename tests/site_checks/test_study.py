@@ -153,7 +153,8 @@ def test_the_built_deck_holds_one_card_per_answered_question_with_stable_ids(bui
 def test_the_question_bank_offers_both_downloads(built: Built, browser: Any) -> None:
     page = browser.new_page()
     page.goto(built.url + "questions/", wait_until="networkidle")
-    links = page.evaluate("() => [...document.querySelectorAll('.dlh-bank__downloads a')].map(a => a.href)")
+    links = page.evaluate("() => [...document.querySelectorAll('.dlh-bank__downloads:not(.dlh-bank__pdf) a')]"
+                          ".map(a => a.href)")
     statuses = [page.request.get(href).status for href in links]
     page.close()
     assert len(links) == 2 and statuses == [200, 200], (links, statuses)

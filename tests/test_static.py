@@ -26,8 +26,8 @@ def test_pages_workflow_runs_the_test_command_before_it_builds_and_deploys() -> 
     wf = yaml.safe_load((ROOT / ".github" / "workflows" / "pages.yml").read_text(encoding="utf-8"))
     jobs = wf["jobs"]
     runs = [step.get("run", "") for step in jobs["test-and-build"]["steps"]]
-    assert "make test" in runs and "make build" in runs, runs
-    assert runs.index("make test") < runs.index("make build")
+    assert "make test" in runs and "make pdf" in runs, runs  # `make pdf` builds the site, then prints it
+    assert runs.index("make test") < runs.index("make pdf")
     assert jobs["deploy"]["needs"] == "test-and-build"
     # The .ci/run that CI executes is the same command.
     assert "exec make test" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")

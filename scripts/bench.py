@@ -164,7 +164,7 @@ def phone(site: Path, top: int = 5, loads: int = 3) -> list[tuple[str, dict[str,
         for _, path in counts:
             rel = path.parent.relative_to(site).as_posix()
             runs = [measure(browser, base + rel + "/") for _ in range(loads)]
-            out.append(("/" + rel + "/", {k: statistics.median(r[k] for r in runs) for k in runs[0]}))
+            out.append(("/" + rel + "/", {k: statistics.median(r[k] for r in runs) for k in runs[0] if k != "moved"}))
         browser.close()
     return out
 

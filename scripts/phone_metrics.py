@@ -27,11 +27,17 @@ PHONE = {"cpu_slowdown": 4, "latency_ms": 150, "down_bps": 1_600_000 / 8, "up_bp
 # Installed before any page script runs: collects the entries the observers see.
 OBSERVE_JS = r"""
 (() => {
-  const m = window.__dlh = {longest: 0, cls: 0, fcp: null, mathMark: null};
+  const m = window.__dlh = {longest: 0, cls: 0, fcp: null, mathMark: null, moved: []};
   const watch = (type, fn) => { try { new PerformanceObserver(l => l.getEntries().forEach(fn))
       .observe({type, buffered: true}); } catch (e) {} };
   watch("longtask", e => { m.longest = Math.max(m.longest, e.duration); });
-  watch("layout-shift", e => { if (!e.hadRecentInput) m.cls += e.value; });
+  watch("layout-shift", e => {
+    if (e.hadRecentInput) return;
+    m.cls += e.value;
+    // what moved, for a failing test's message: element, class, time, y before -> after
+    e.sources.forEach(x => m.moved.push(`${x.node ? x.node.nodeName + "." + (x.node.className || "") : "?"} ` +
+      `@${Math.round(e.startTime)}ms y ${Math.round(x.previousRect.y)}->${Math.round(x.currentRect.y)}`));
+  });
   watch("paint", e => { if (e.name === "first-contentful-paint") m.fcp = e.startTime; });
   m.fontsDone = 0;
   document.fonts.addEventListener("loadingdone", () => { m.fontsDone = performance.now(); });
@@ -134,4 +140,4 @@ def measure(browser: Any, url: str, phone: bool = True, width: int = 390, height
         math_ms = settled
     ctx.close()
     return {"math_ms": math_ms, "fonts_ms": fonts_ms, "longest_task_ms": m["longest"], "cls": m["cls"],
-            "formulas": ready["math"]}
+            "formulas": ready["math"], "moved": m["moved"][:5]}

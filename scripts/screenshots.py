@@ -30,7 +30,8 @@ def main(site: Path, out: Path, pages: list[str]) -> None:
                     page.evaluate("document.fonts.ready")  # the math is in the HTML; its fonts may lag
                     # A full-page shot does not scroll: parts laid out lazily (content-visibility) and lazy
                     # images would stay blank.
-                    page.add_style_tag(content="section.dlh-q, section.dlh-q > * { content-visibility: visible !important; }")
+                    page.add_style_tag(content="section.dlh-q, section.dlh-q > * "
+                                               "{ content-visibility: visible !important; }")
                     page.evaluate("""() => Promise.all([...document.images].map(img => {
                         img.loading = "eager";
                         return img.complete ? null : new Promise(r => { img.onload = img.onerror = r; });

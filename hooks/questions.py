@@ -20,6 +20,7 @@ from collections import defaultdict
 from pathlib import Path
 
 import yaml
+from cjk_breaks import join_lines  # hooks/cjk_breaks.py
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from pymdownx.slugs import slugify
@@ -93,7 +94,8 @@ def question_parts(text: str) -> list[tuple[str, str, str]]:
         first, whole = "", ""
         if m:
             whole = "\n".join(line[4:] for line in m.group(1).rstrip().splitlines())
-            speech = " ".join(line.strip() for line in m.group(1).splitlines() if line.strip())
+            lines = "\n".join(line.strip() for line in m.group(1).splitlines() if line.strip())
+            speech = join_lines(lines).replace("\n", " ")  # no space inside Chinese prose
             sentences = [x for x in re.split(r"(?<=[。！？])", speech) if x.strip()]
             first = sentences[0] if sentences else ""
             if len(first) < 20 and len(sentences) > 1:  # 「主要是梯度。」 says little alone

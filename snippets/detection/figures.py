@@ -1,0 +1,133 @@
+"""Figures of the chapter 目标检测, each computed with the snippets the pages show."""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
+
+from snippets.detection.box_coder import smooth_l1
+from snippets.detection.boxes import box_iou, complete_box_iou, distance_box_iou, generalized_box_iou
+from snippets.detection.nms import nms, soft_nms
+from snippets.detection.scenes import crowd_scene
+from snippets.figures import figure
+from snippets.plotting import new_figure
+
+
+def _draw(ax: object, box: np.ndarray, color: str, lw: float = 1.2, ls: str = "-") -> None:
+    x1, y1, x2, y2 = box
+    ax.add_patch(Rectangle((x1, y1), x2 - x1, y2 - y1, fill=False, edgecolor=color, linewidth=lw,  # type: ignore[attr-defined]
+                           linestyle=ls))
+
+
+@figure("iou-family-slide")
+def iou_family_slide() -> Figure:
+    """IoU, GIoU, DIoU, CIoU of a 2x2 box sliding right past a fixed 2x2 box (and a 4x1 box)."""
+    fixed = np.array([[0.0, 0.0, 2.0, 2.0]])
+    d = np.linspace(-5.0, 5.0, 401)
+    moving = np.stack([d, np.zeros_like(d), d + 2, np.full_like(d, 2.0)], axis=1)
+    fig, ax = new_figure("wide")
+    for i, (name, fn) in enumerate([("IoU", box_iou), ("GIoU", generalized_box_iou),
+                                    ("DIoU", distance_box_iou)]):
+        ax.plot(d, fn(fixed, moving)[0], color=f"C{i}", label=name)
+    wide = np.stack([d - 1, np.full_like(d, 0.5), d + 3, np.full_like(d, 1.5)], axis=1)  # 4 x 1, 同一中心轨迹
+    ax.plot(d, complete_box_iou(fixed, wide)[0], color="C3", linestyle="--", label=r"CIoU (moving box $4\times 1$)")
+    ax.axvspan(-5, -2, color="C6", alpha=0.08)
+    ax.axvspan(2, 5, color="C6", alpha=0.08)
+    ax.set_xlabel(r"horizontal offset $d$ of the moving box (fixed box $[0,2]\times[0,2]$)")
+    ax.set_ylabel("value")
+    ax.set_ylim(-1.0, 1.05)
+    ax.legend(loc="lower center", ncols=2)
+    return fig
+
+
+@figure("nms-crowd")
+def nms_crowd() -> Figure:
+    """Two overlapping objects: greedy NMS at 0.5 keeps one box, Gaussian Soft-NMS ranks a box on each object."""
+    gt, boxes, scores = crowd_scene(seed=0)
+    keep = nms(boxes, scores, 0.5)
+    soft_keep, soft_scores = soft_nms(boxes, scores, method="gaussian", sigma=0.5)
+    fig, axes = new_figure("full", ncols=3)
+    titles = ["candidates", f"NMS: {len(keep)} kept", "Soft-NMS: top 2"]
+    for ax, title in zip(axes, titles, strict=True):
+        for g in gt:
+            _draw(ax, g, "C6", lw=2.2, ls=":")
+        ax.set_title(title)
+        ax.set_xlim(0, 70)
+        ax.set_ylim(100, 0)
+        ax.set_aspect("equal")
+        ax.set_xticks([0, 35, 70])
+    for b in boxes:
+        _draw(axes[0], b, "C0" if box_iou(b[None], gt)[0].argmax() == 0 else "C1", lw=0.9)
+    for i in keep:
+        _draw(axes[1], boxes[i], "C0", lw=1.8)
+        axes[1].text(boxes[i, 0] + 1, boxes[i, 1] - 2, f"{scores[i]:.2f}", color="C0", fontsize=8)
+    for r, (i, s) in enumerate(zip(soft_keep[:2], soft_scores[:2], strict=True)):
+        _draw(axes[2], boxes[i], f"C{r}", lw=1.8)
+        axes[2].text(boxes[i, 0] + 1 + 20 * r, boxes[i, 1] - 2, f"{s:.2f}", color=f"C{r}", fontsize=8)
+    return fig
+
+
+@figure("smooth-l1")
+def smooth_l1_figure() -> Figure:
+    """L2, L1 and Smooth L1 (beta = 1) and their derivatives against the residual x."""
+    x = np.linspace(-3.0, 3.0, 601)
+    fig, (ax_l, ax_g) = new_figure("full", ncols=2)
+    curves = [(r"L2: $\frac{1}{2}x^2$", 0.5 * x**2, x), ("L1: $|x|$", np.abs(x), np.sign(x)),
+              (r"Smooth L1, $\beta = 1$", smooth_l1(x), np.clip(x, -1, 1))]
+    for i, (name, loss, grad) in enumerate(curves):
+        ax_l.plot(x, loss, color=f"C{i}", label=name)
+        ax_g.plot(x, grad, color=f"C{i}", label=name)
+    ax_l.set_ylim(0, 3.2)
+    ax_l.set_xlabel("residual $x$")
+    ax_l.set_ylabel("loss")
+    ax_l.legend(loc="upper center")
+    ax_g.set_ylim(-3.2, 3.2)
+    ax_g.set_xlabel("residual $x$")
+    ax_g.set_ylabel(r"$\partial \mathrm{loss} / \partial x$")
+    return fig
+
+
+@figure("roi-pool-vs-align")
+def roi_pool_vs_align() -> Figure:
+    """Where RoI Pooling and RoI Align read a 2x2 output from one RoI on an 8x8 feature map."""
+    import math
+
+    H = W = 8
+    roi = (1.3, 0.9, 6.2, 5.6)  # (x1, y1, x2, y2), 特征图坐标 (spatial_scale 已乘上)
+    P, sr = 2, 2
+    fig, axes = new_figure("full", ncols=2)
+    for ax in axes:
+        for v in range(H + 1):
+            ax.axhline(v, color="C6", linewidth=0.4, alpha=0.4)
+            ax.axvline(v, color="C6", linewidth=0.4, alpha=0.4)
+        _draw(ax, np.array(roi), "C0", lw=2.0, ls="--")
+        ax.set_xlim(0, W)
+        ax.set_ylim(H, 0)
+        ax.set_aspect("equal")
+        ax.grid(False)
+        ax.set_xticks(range(0, W + 1, 2))
+        ax.set_yticks(range(0, H + 1, 2))
+    # RoI Pooling: 端点取整, bin 边界 floor / ceil (整格)
+    xs, ys = math.floor(roi[0] + 0.5), math.floor(roi[1] + 0.5)
+    xe, ye = math.floor(roi[2] + 0.5), math.floor(roi[3] + 0.5)
+    rw, rh = xe - xs + 1, ye - ys + 1
+    for ph in range(P):
+        for pw in range(P):
+            h0, h1 = math.floor(ph * rh / P) + ys, math.ceil((ph + 1) * rh / P) + ys
+            w0, w1 = math.floor(pw * rw / P) + xs, math.ceil((pw + 1) * rw / P) + xs
+            _draw(axes[0], np.array([w0, h0, w1, h1], dtype=float), f"C{1 + ph * P + pw}", lw=1.6)
+    axes[0].set_title("RoI Pool: cells after two roundings")
+    # RoI Align (aligned=True: 格子 i 覆盖 [i, i+1), 中心 i + 0.5): bin 是实数, 每个 bin 2 x 2 个双线性采样点
+    bw, bh = (roi[2] - roi[0]) / P, (roi[3] - roi[1]) / P
+    for ph in range(P):
+        for pw in range(P):
+            c = f"C{1 + ph * P + pw}"
+            _draw(axes[1], np.array([roi[0] + pw * bw, roi[1] + ph * bh, roi[0] + (pw + 1) * bw,
+                                     roi[1] + (ph + 1) * bh]), c, lw=1.2)
+            for iy in range(sr):
+                for ix in range(sr):
+                    axes[1].plot(roi[0] + pw * bw + (ix + 0.5) * bw / sr, roi[1] + ph * bh + (iy + 0.5) * bh / sr,
+                                 "o", color=c, markersize=4)
+    axes[1].set_title("RoI Align: exact bins, 2x2 samples")
+    return fig

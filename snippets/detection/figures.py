@@ -131,3 +131,43 @@ def roi_pool_vs_align() -> Figure:
                                  "o", color=c, markersize=4)
     axes[1].set_title("RoI Align: exact bins, 2x2 samples")
     return fig
+
+
+def _node(ax: object, x: float, y: float, text: str, color: str, w: float = 1.5, h: float = 0.62) -> None:
+    from matplotlib.patches import FancyBboxPatch
+
+    ax.add_patch(FancyBboxPatch((x - w / 2, y - h / 2), w, h, boxstyle="round,pad=0.04",  # type: ignore[attr-defined]
+                                fill=False, edgecolor=color, linewidth=1.4))
+    ax.text(x, y, text, ha="center", va="center", fontsize=8.5)  # type: ignore[attr-defined]
+
+
+def _arrow(ax: object, xy0: tuple[float, float], xy1: tuple[float, float], color: str = "C6") -> None:
+    ax.annotate("", xy=xy1, xytext=xy0,  # type: ignore[attr-defined]
+                arrowprops={"arrowstyle": "->", "color": color, "linewidth": 1.2, "shrinkA": 0, "shrinkB": 0})
+
+
+@figure("faster-rcnn-pipeline")
+def faster_rcnn_pipeline() -> Figure:
+    """Faster R-CNN as a data-flow diagram: shared backbone, RPN branch, RoI pooling, detection head."""
+    fig, ax = new_figure("full")
+    ax.set_xlim(0, 10.4)
+    ax.set_ylim(0.2, 3.8)
+    ax.axis("off")
+    top, bottom = 3.3, 1.3
+    _node(ax, 0.85, top, "image\n(3, H, W)", "C6", w=1.4)
+    _node(ax, 2.65, top, "backbone\n(shared conv)", "C0", w=1.6)
+    _node(ax, 4.6, top, "feature map\n(C, H/16, W/16)", "C0", w=1.85)
+    _node(ax, 6.75, top, "RoI Pool\n(C, 7, 7) / RoI", "C2", w=1.75)
+    _node(ax, 8.9, top, "head: FC\ncls K+1, box 4K", "C3", w=1.85)
+    _node(ax, 4.6, bottom, "RPN: 3x3 conv\ncls A, box 4A", "C1", w=1.85)
+    _node(ax, 6.75, bottom, "proposals\ndecode, NMS", "C1", w=1.75)
+    for x0, x1 in [(1.55, 1.85), (3.45, 3.675), (5.525, 5.875), (7.625, 7.975)]:
+        _arrow(ax, (x0, top), (x1, top))
+    _arrow(ax, (4.6, top - 0.31), (4.6, bottom + 0.31))
+    _arrow(ax, (5.525, bottom), (5.875, bottom))
+    _arrow(ax, (6.75, bottom + 0.31), (6.75, top - 0.31))
+    ax.text(4.6, 0.45, r"$L_{rpn} = (1/N_{cls})\sum_i L_{cls} + \lambda\,(1/N_{reg})\sum_i p_i^* L_{reg}$",
+            ha="center", fontsize=9.5, color="C1")
+    ax.text(8.9, 2.45, r"$L_{det} = L_{cls} + \lambda\,[u \geq 1]\, L_{loc}$", ha="center", fontsize=9.5, color="C3")
+    ax.text(6.65, 2.3, "~300 RoIs", ha="right", fontsize=8.5, color="C1")
+    return fig

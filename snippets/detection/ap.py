@@ -78,7 +78,7 @@ def average_precision(precision: np.ndarray, recall: np.ndarray, method: str = "
     env = np.maximum.accumulate(precision[::-1])[::-1]  # 右侧的最大精度: 包络线单调不增
     if method == "voc07":
         return float(np.mean([env[recall >= t].max() if (recall >= t).any() else 0.0
-                              for t in np.linspace(0, 1, 11)]))
+                              for t in np.arange(0.0, 1.1, 0.1)]))  # 与 VOC devkit 相同的 11 个阈值
     if method == "voc10":
         r = np.concatenate([[0.0], recall])
         return float(np.sum((r[1:] - r[:-1]) * env))

@@ -6,10 +6,11 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
+from snippets.detection.ap import match_image, precision_recall
 from snippets.detection.box_coder import smooth_l1
 from snippets.detection.boxes import box_iou, complete_box_iou, distance_box_iou, generalized_box_iou
 from snippets.detection.nms import nms, soft_nms
-from snippets.detection.scenes import crowd_scene
+from snippets.detection.scenes import crowd_scene, noisy_detections
 from snippets.figures import figure
 from snippets.plotting import new_figure
 
@@ -170,4 +171,35 @@ def faster_rcnn_pipeline() -> Figure:
             ha="center", fontsize=9.5, color="C1")
     ax.text(8.9, 2.45, r"$L_{det} = L_{cls} + \lambda\,[u \geq 1]\, L_{loc}$", ha="center", fontsize=9.5, color="C3")
     ax.text(6.65, 2.3, "~300 RoIs", ha="right", fontsize=8.5, color="C1")
+    return fig
+
+
+@figure("ap-interpolation")
+def ap_interpolation() -> Figure:
+    """One class's precision-recall curve, its monotone envelope, and the 11 and 101 points AP reads."""
+    images = noisy_detections(0, n_images=20)
+    tps, scores, n_gt = [], [], 0
+    for im in images:
+        d, g = im.labels == 0, im.gt_labels == 0
+        tps.append(match_image(im.boxes[d], im.scores[d], im.gt_boxes[g], 0.5))
+        scores.append(im.scores[d])
+        n_gt += int(g.sum())
+    p, r = precision_recall(np.concatenate(tps), np.concatenate(scores), n_gt)
+    env = np.maximum.accumulate(p[::-1])[::-1]
+    fig, ax = new_figure("wide")
+    ax.plot(r, p, color="C0", linewidth=1.0, marker=".", markersize=4, label="precision after each detection")
+    ax.step(np.concatenate([[0.0], r]), np.concatenate([[env[0]], env]), where="pre", color="C1",
+            label="envelope (VOC2010+ area)")
+    t101 = np.linspace(0, 1, 101)
+    idx = np.searchsorted(r, t101, side="left")
+    q = np.where(idx < len(env), env[np.minimum(idx, len(env) - 1)], 0.0)
+    ax.plot(t101, q, "o", color="C3", markersize=2.0, label="COCO: 101 points")
+    t11 = np.arange(0.0, 1.1, 0.1)
+    q11 = [env[r >= t].max() if (r >= t).any() else 0.0 for t in t11]
+    ax.plot(t11, q11, "s", color="C2", markersize=5, fillstyle="none", label="VOC2007: 11 points")
+    ax.set_xlabel("recall")
+    ax.set_ylabel("precision")
+    ax.set_xlim(-0.02, 1.02)
+    ax.set_ylim(-0.03, 1.05)
+    ax.legend(loc="lower left", fontsize=8)
     return fig

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from snippets._checks import check_int
+from snippets.detection.ap import Image
 
 
 # --8<-- [start:crowd]
@@ -29,3 +30,37 @@ def crowd_scene(seed: int = 0, per_object: int = 6) -> tuple[np.ndarray, np.ndar
     b[:, 2:] = np.maximum(b[:, 2:], b[:, :2] + 1.0)
     return gt, b, np.concatenate(scores)
 # --8<-- [end:crowd]
+
+
+# --8<-- [start:noisy]
+def noisy_detections(seed: int, n_images: int = 6, n_classes: int = 3, noise: float = 3.0) -> list[Image]:
+    """Images with 1-5 ground-truth boxes each and a simulated detector's output on them.
+
+    About 80% of objects are detected, with corners jittered by N(0, noise^2) pixels; 0-3 spurious
+    boxes per image. Scores: U(0.3, 1) for detections of real objects, U(0.05, 0.6) for spurious
+    ones, so the ranking is informative but imperfect.
+    """
+    if isinstance(seed, bool) or not isinstance(seed, int):
+        raise ValueError(f"seed must be an int, got {seed!r}")
+    n_images, n_classes = check_int(n_images, "n_images", 1), check_int(n_classes, "n_classes", 1)
+    if not noise >= 0:
+        raise ValueError(f"noise must be >= 0, got {noise!r}")
+    rng = np.random.default_rng(seed)
+    images = []
+    for _ in range(n_images):
+        G = int(rng.integers(1, 6))
+        xy = rng.uniform(0, 80, (G, 2))
+        gt = np.concatenate([xy, xy + rng.uniform(8, 40, (G, 2))], axis=1)
+        gl = rng.integers(0, n_classes, G)
+        keep = rng.uniform(size=G) < 0.8  # 有的目标漏检
+        det = gt[keep] + rng.normal(0, noise, (int(keep.sum()), 4))
+        dl = gl[keep].copy()
+        F = int(rng.integers(0, 4))  # 误检
+        fxy = rng.uniform(0, 100, (F, 2))
+        det = np.concatenate([det, np.concatenate([fxy, fxy + rng.uniform(5, 30, (F, 2))], axis=1)])
+        dl = np.concatenate([dl, rng.integers(0, n_classes, F)])
+        det[:, 2:] = np.maximum(det[:, 2:], det[:, :2] + 1.0)
+        scores = np.concatenate([rng.uniform(0.3, 1.0, len(det) - F), rng.uniform(0.05, 0.6, F)])
+        images.append(Image(gt, gl, det, scores, dl))
+    return images
+# --8<-- [end:noisy]

@@ -10,7 +10,8 @@ from snippets.detection.ap import match_image, precision_recall
 from snippets.detection.box_coder import smooth_l1
 from snippets.detection.boxes import box_iou, complete_box_iou, distance_box_iou, generalized_box_iou
 from snippets.detection.nms import nms, soft_nms
-from snippets.detection.scenes import crowd_scene, noisy_detections
+from snippets.detection.scenes import box_shapes, crowd_scene, noisy_detections
+from snippets.detection.yolo import kmeans_anchors, wh_iou
 from snippets.figures import figure
 from snippets.plotting import new_figure
 
@@ -202,4 +203,39 @@ def ap_interpolation() -> Figure:
     ax.set_xlim(-0.02, 1.02)
     ax.set_ylim(-0.03, 1.05)
     ax.legend(loc="lower left", fontsize=8)
+    return fig
+
+
+@figure("yolo-anchor-clusters")
+def yolo_anchor_clusters() -> Figure:
+    """Box sizes clustered with 1 - IoU (k = 5), and mean best IoU against k for 1 - IoU and Euclidean k-means."""
+    fig, (ax_s, ax_k) = new_figure("full", ncols=2)
+    wh = box_shapes(0)
+    c, _ = kmeans_anchors(wh, 5, np.random.default_rng(0))
+    assign = wh_iou(wh, c).argmax(axis=1)
+    for j in range(5):
+        ax_s.scatter(*wh[assign == j].T, s=3, color=f"C{j}", alpha=0.5, linewidths=0)
+    ax_s.scatter(*c.T, marker="X", s=70, color="C6", label="1 - IoU centroids")
+    e, _ = kmeans_anchors(wh, 5, np.random.default_rng(0), distance="euclidean")
+    ax_s.scatter(*e.T, marker="P", s=60, facecolor="none", edgecolor="C6", label="Euclidean centroids")
+    ax_s.set_xscale("log")
+    ax_s.set_yscale("log")
+    ax_s.set_xlabel("box width (px)")
+    ax_s.set_ylabel("box height (px)")
+    ax_s.legend(loc="upper left", fontsize=8)
+    ks = (2, 3, 5, 7, 9)
+    for i, (name, dist) in enumerate([("1 - IoU", "iou"), ("Euclidean", "euclidean")]):
+        vals = np.zeros((5, len(ks)))
+        for seed in range(5):
+            boxes = box_shapes(seed)
+            for m, k in enumerate(ks):
+                cc, _ = kmeans_anchors(boxes, k, np.random.default_rng(seed), distance=dist)
+                vals[seed, m] = wh_iou(boxes, cc).max(axis=1).mean()
+        med = np.median(vals, axis=0)
+        ax_k.plot(ks, med, marker="o", color=f"C{i}", label=f"{name} k-means")
+        ax_k.fill_between(ks, vals.min(axis=0), vals.max(axis=0), color=f"C{i}", alpha=0.25, linewidth=0)
+    ax_k.set_xlabel("number of anchors $k$")
+    ax_k.set_ylabel("mean best IoU")
+    ax_k.set_title("median and range, 5 seeds")
+    ax_k.legend(loc="lower right")
     return fig

@@ -64,3 +64,23 @@ def noisy_detections(seed: int, n_images: int = 6, n_classes: int = 3, noise: fl
         images.append(Image(gt, gl, det, scores, dl))
     return images
 # --8<-- [end:noisy]
+
+
+# --8<-- [start:shapes]
+def box_shapes(seed: int, n: int = 1500) -> np.ndarray:
+    """Widths and heights (n, 2) of labelled boxes in 416 x 416 images: three kinds of object.
+
+    Upright people (h / w about 2.5), vehicles (w / h about 1.8) and small square-ish objects,
+    log-normal in size from roughly 10 to 350 px, so both tiny and large boxes are common.
+    """
+    if isinstance(seed, bool) or not isinstance(seed, int):
+        raise ValueError(f"seed must be an int, got {seed!r}")
+    m = check_int(n, "n", 3)
+    rng = np.random.default_rng(seed)
+    kind = rng.choice(3, size=m, p=[0.4, 0.35, 0.25])
+    log_ratio = np.array([np.log(2.5), np.log(1 / 1.8), 0.0])[kind] + rng.normal(0, 0.25, m)  # log(h / w)
+    log_size = np.array([np.log(90.0), np.log(110.0), np.log(25.0)])[kind] + rng.normal(0, 0.55, m)  # log sqrt(wh)
+    w = np.exp(log_size - log_ratio / 2)
+    h = np.exp(log_size + log_ratio / 2)
+    return np.clip(np.stack([w, h], axis=1), 2.0, 416.0)
+# --8<-- [end:shapes]

@@ -9,6 +9,7 @@ from matplotlib.patches import Rectangle
 from snippets.detection.ap import match_image, precision_recall
 from snippets.detection.box_coder import smooth_l1
 from snippets.detection.boxes import box_iou, complete_box_iou, distance_box_iou, generalized_box_iou
+from snippets.detection.focal import sigmoid_focal_loss
 from snippets.detection.nms import nms, soft_nms
 from snippets.detection.scenes import box_shapes, crowd_scene, noisy_detections
 from snippets.detection.yolo import kmeans_anchors, wh_iou
@@ -238,4 +239,22 @@ def yolo_anchor_clusters() -> Figure:
     ax_k.set_ylabel("mean best IoU")
     ax_k.set_title("median and range, 5 seeds")
     ax_k.legend(loc="lower right")
+    return fig
+
+
+@figure("focal-loss")
+def focal_loss_figure() -> Figure:
+    """FL against p_t for several gamma (alpha = 1 for the shape), as in Lin et al.'s figure 1."""
+    pt = np.linspace(0.001, 0.999, 500)
+    z = np.log(pt / (1 - pt))  # y = 1 时 p_t = sigmoid(z)
+    fig, ax = new_figure("half")
+    for i, gamma in enumerate((0.0, 0.5, 1.0, 2.0, 5.0)):
+        ax.plot(pt, sigmoid_focal_loss(z, np.ones_like(z), alpha=1.0, gamma=gamma), color=f"C{i}",
+                label=rf"$\gamma = {gamma:g}$")
+    ax.axvspan(0.6, 1.0, color="C6", alpha=0.08)
+    ax.text(0.62, 1.3, "well classified", fontsize=8)
+    ax.set_xlabel(r"probability of the true class $p_t$")
+    ax.set_ylabel("loss")
+    ax.set_ylim(0, 4)
+    ax.legend(loc="upper right")
     return fig

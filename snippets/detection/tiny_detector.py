@@ -82,7 +82,8 @@ def make_model(seed: int) -> nn.Module:
 
 
 # --8<-- [start:train]
-def train(seed: int, n_train: int = 256, steps: int = 300, batch: int = 16, lr: float = 5e-3) -> nn.Module:
+def train_tiny_detector(seed: int, n_train: int = 256, steps: int = 300, batch: int = 16,
+                        lr: float = 5e-3) -> nn.Module:
     """Adam on BCE over every cell's class logits + L1 on (sigmoid offsets, log sizes) at positive cells."""
     check_int(steps, "steps", 1)
     if check_int(batch, "batch", 1) > check_int(n_train, "n_train", 1):
@@ -152,7 +153,7 @@ def tiny_detector_run(seed: int, n_test: int = 100) -> tuple[list[Image], list[I
     threads = torch.get_num_threads()
     torch.set_num_threads(1)  # 这么小的卷积, 多线程只会互相等待; 一个线程也让结果与核数无关
     try:
-        model = train(seed)
+        model = train_tiny_detector(seed)
         X, boxes, labels = make_shapes(n_test, np.random.default_rng(10_000 + seed))
         dets = detect(model, X)
     finally:

@@ -9,7 +9,14 @@ import numpy as np
 import pytest
 
 from snippets.detection.ap import mean_ap
-from snippets.detection.tiny_detector import _targets, detect, make_model, make_shapes, tiny_detector_run, train
+from snippets.detection.tiny_detector import (
+    _targets,
+    detect,
+    make_model,
+    make_shapes,
+    tiny_detector_run,
+    train_tiny_detector,
+)
 from tests.detection.test_ap import pycocotools_map
 
 
@@ -40,11 +47,11 @@ def test_bad_input_names_the_argument() -> None:
     with pytest.raises(ValueError, match="seed"):
         make_model(-1)
     with pytest.raises(ValueError, match="batch"):
-        train(0, n_train=8, batch=16)
+        train_tiny_detector(0, n_train=8, batch=16)
     with pytest.raises(ValueError, match="lr"):
-        train(0, lr=0.0)
+        train_tiny_detector(0, lr=0.0)
     with pytest.raises(ValueError, match="steps"):
-        train(0, steps=0)
+        train_tiny_detector(0, steps=0)
     with pytest.raises(ValueError, match="X must"):
         detect(make_model(0), np.zeros((1, 1, 32, 32)))
     with pytest.raises(ValueError, match="score_floor"):

@@ -287,6 +287,7 @@ def tiny_detector_nms() -> Figure:
     axes[2].plot(xs, before, "o", color="C0", label="before NMS")
     axes[2].plot(xs, after, "s", color="C1", label="after NMS")
     axes[2].set_xticks(xs)
+    axes[2].set_xlim(-0.5, 4.5)
     axes[2].set_xlabel("seed")
     axes[2].set_ylabel("mAP@0.5 (COCO 101-pt)")
     axes[2].set_ylim(0.6, 0.9)

@@ -50,6 +50,12 @@ def rpn_loss(logits: np.ndarray, deltas: np.ndarray, labels: np.ndarray, targets
         (classification term, lambda-weighted regression term); the loss is their sum.
         beta: Smooth L1 knee; the paper uses Fast R-CNN's beta = 1, its code and torchvision 1/9 (sigma = 3).
     """
+    if not all(isinstance(v, np.ndarray) for v in (logits, deltas, labels, targets, sampled)):
+        raise TypeError("logits, deltas, labels, targets and sampled must be NumPy arrays")
+    if not lam >= 0:
+        raise ValueError(f"lam must be >= 0, got {lam!r}")
+    if n_reg is not None:
+        check_int(n_reg, "n_reg", 1)
     A = len(labels)
     if logits.shape != (A,) or deltas.shape != (A, 4) or targets.shape != (A, 4) or sampled.shape != (A,):
         raise ValueError(f"logits (A,), deltas and targets (A, 4), sampled (A,) must agree with labels (A={A})")

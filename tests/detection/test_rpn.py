@@ -101,6 +101,12 @@ def test_bad_input_names_the_argument() -> None:
         rpn_loss(logits[:-1], deltas, labels, targets, sampled)
     with pytest.raises(ValueError, match="sampled"):
         rpn_loss(logits, deltas, labels, targets, np.ones(len(labels), dtype=bool))
+    with pytest.raises(TypeError, match="logits"):
+        rpn_loss(list(logits), deltas, labels, targets, sampled)
+    with pytest.raises(ValueError, match="lam"):
+        rpn_loss(logits, deltas, labels, targets, sampled, lam=-1.0)
+    with pytest.raises(ValueError, match="n_reg"):
+        rpn_loss(logits, deltas, labels, targets, sampled, n_reg=0)
     with pytest.raises(ValueError, match="logits must be"):
         proposals(anchors, logits[:5], deltas, (100, 100))
     with pytest.raises(ValueError, match="image_size"):

@@ -2,9 +2,24 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 
 def check_int(value: int, name: str, low: int) -> int:
     """Require an int (not a bool) >= ``low``; a ValueError naming ``name`` otherwise."""
     if isinstance(value, bool) or not isinstance(value, int) or value < low:
         raise ValueError(f"{name} must be an int >= {low}, got {value!r}")
     return value
+
+
+def check_boxes(boxes: object, name: str) -> np.ndarray:
+    """Require a finite float array of shape (N, 4) in (x1, y1, x2, y2) with x2 >= x1, y2 >= y1."""
+    if not isinstance(boxes, np.ndarray) or not np.issubdtype(boxes.dtype, np.floating):
+        raise TypeError(f"{name} must be a float NumPy array, got {type(boxes).__name__}")
+    if boxes.ndim != 2 or boxes.shape[1] != 4:
+        raise ValueError(f"{name} must have shape (N, 4), got {boxes.shape}")
+    if not np.isfinite(boxes).all():
+        raise ValueError(f"{name} must be finite")
+    if (boxes[:, 2] < boxes[:, 0]).any() or (boxes[:, 3] < boxes[:, 1]).any():
+        raise ValueError(f"{name} must satisfy x2 >= x1 and y2 >= y1")
+    return boxes.astype(np.float64, copy=False)

@@ -128,13 +128,13 @@ def test_search_previews_show_text_and_name_their_question(built: Built, browser
 def test_unanswered_question_shows_as_not_yet_written(built: Built, browser: Any) -> None:
     page = browser.new_page()
     page.goto(built.url, wait_until="networkidle")
-    page.evaluate("q => window.dlhSearch.open(q)", "NMS")
+    page.evaluate("q => window.dlhSearch.open(q)", "全景分割")
     first = page.locator("dialog.dlh-search .dlh-search__results > li").first
     first.wait_for(timeout=15_000)
-    assert "尚未收录" in first.inner_text() and "非极大值抑制" in first.inner_text()
+    assert "尚未收录" in first.inner_text() and "全景分割" in first.inner_text()
     first.locator("a").click()
-    page.wait_for_url("**/questions/#q-003-nms")
-    page.locator("#q-003-nms").wait_for(state="visible", timeout=10_000)
+    page.wait_for_url("**/questions/#q-003-segmentation")
+    page.locator("#q-003-segmentation").wait_for(state="visible", timeout=10_000)
     page.close()
 
 

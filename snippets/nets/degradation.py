@@ -46,7 +46,7 @@ def digits() -> tuple[torch.Tensor, torch.Tensor]:
 
 
 # --8<-- [start:train]
-def train_error(depth: int, residual: bool, seed: int, steps: int = 200, lr: float = 0.05,
+def train_error(depth: int, residual: bool, seed: int, steps: int = 120, lr: float = 0.05,
                 batch_size: int = 64) -> float:
     """Train with SGD + momentum 0.9 on all 1797 digits; return the final training error (eval mode)."""
     steps, batch_size = check_int(steps, "steps", 1), check_int(batch_size, "batch_size", 2)

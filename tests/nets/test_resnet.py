@@ -6,7 +6,7 @@ import pytest
 import torch
 import torch.nn as nn
 
-from snippets.nets.layer_table import count_params
+from snippets.nets.layer_table import count_params, layer_table, table_totals
 from snippets.nets.resnet import BasicBlock, Bottleneck, PreActBlock, ResNet, ShortcutA, resnet18, resnet50, shortcut
 
 
@@ -86,3 +86,22 @@ def test_resnet34_count_for_the_follow_up_answer() -> None:
         r50 = count_params(resnet50())
     assert r34 == 21_797_672  # torchvision 文档 resnet34 的 num_params
     assert round(r34 / 1e4) == 2180 and round(r50 / 1e4) == 2556
+
+
+class _PaperBottleneck(Bottleneck):
+    """The paper's placement of the stride: on the first 1x1 instead of the 3x3 (torchvision's v1.5)."""
+
+    def __init__(self, c_in: int, width: int, stride: int = 1, option: str = "B") -> None:
+        super().__init__(c_in, width, stride, option)
+        self.conv1 = nn.Conv2d(c_in, width, 1, stride=stride, bias=False)
+        self.conv2 = nn.Conv2d(width, width, 3, padding=1, bias=False)
+
+
+def test_paper_stride_placement_gives_the_papers_resnet50_macs() -> None:
+    # 论文表 1: ResNet-34 3.6, ResNet-50 3.8 (x 10^9 乘加); torchvision (v1.5) 的 ResNet-50 为 4.09
+    with torch.device("meta"):
+        nets = {"34": ResNet(BasicBlock, [3, 4, 6, 3]), "50 paper": ResNet(_PaperBottleneck, [3, 4, 6, 3]),
+                "50 v1.5": resnet50()}
+        macs = {k: table_totals(layer_table(n, (3, 224, 224)))["macs"] for k, n in nets.items()}
+        assert count_params(nets["50 paper"]) == count_params(nets["50 v1.5"])
+    assert {k: round(v / 1e9, 2) for k, v in macs.items()} == {"34": 3.66, "50 paper": 3.86, "50 v1.5": 4.09}

@@ -1,0 +1,66 @@
+"""Figures of the chapter 归一化与正则化, each computed with the snippets the pages show."""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from snippets.figures import figure
+from snippets.norm.bn_experiment import bn_lr_sweep
+from snippets.norm.scaling import gd_least_squares, standardize, two_scale_data
+from snippets.plotting import new_figure
+
+
+@figure("norm-scaling-gd")
+def norm_scaling_gd() -> Figure:
+    """Gradient-descent paths (step 1/L, 30 steps) on the loss contours, raw vs standardized features."""
+    X3, y = two_scale_data(seed=0, scale=5.0, offset=0.0)
+    X_raw = X3[:, :2]  # (N, 2): x1 std 1, x2 std 5; 不要偏置列, 好画在二维里
+    y = y - y.mean()
+    X_std = standardize(X_raw, X_raw.mean(axis=0), X_raw.std(axis=0))
+    fig, axes = new_figure("full", ncols=2)
+    for ax, X, title in ((axes[0], X_raw, "raw"), (axes[1], X_std, "standardized")):
+        path = gd_least_squares(X, y, steps=30)  # (31, 2)
+        w_star = np.linalg.lstsq(X, y, rcond=None)[0]
+        r = 1.3 * np.abs(w_star).max()
+        g = np.linspace(-r, r, 201)
+        W1, W2 = np.meshgrid(g + w_star[0] / 2, g + w_star[1] / 2)
+        Wg = np.stack([W1.ravel(), W2.ravel()], axis=1)  # (201*201, 2)
+        L = (np.mean((Wg @ X.T - y) ** 2, axis=1) / 2).reshape(W1.shape)
+        levels = np.quantile(L, [0.002, 0.01, 0.03, 0.08, 0.2, 0.4, 0.7])
+        ax.contour(W1, W2, L, levels=levels, colors="C6", linewidths=0.6)
+        ax.plot(path[:, 0], path[:, 1], "o-", color="C1", markersize=2.5, linewidth=1.0, label="GD, 30 steps")
+        ax.plot(*w_star, "*", color="C0", markersize=10, label=r"$w^\ast$")
+        cond = np.linalg.cond(X.T @ X)
+        ax.set_title(rf"{title}: $\kappa(X^\top X) = {cond:.0f}$", fontsize=9.5)
+        ax.set_xlabel(r"$w_1$")
+        ax.set_ylabel(r"$w_2$")
+        ax.set_aspect("equal", adjustable="datalim")
+    axes[0].legend(loc="lower left", fontsize=8)
+    return fig
+
+
+@figure("bn-lr-sweep")
+def bn_lr_sweep_figure() -> Figure:
+    """Final training loss and validation accuracy against the learning rate, with and without BN."""
+    runs = bn_lr_sweep()
+    lrs = sorted({lr for _, lr in runs})
+    fig, (ax_loss, ax_acc) = new_figure("full", ncols=2)
+    for i, bn in enumerate((False, True)):
+        loss = np.minimum([[r.train_loss[-1] for r in runs[bn, lr]] for lr in lrs], 2.5)  # (lrs, seeds); 发散记为 2.5
+        acc = np.array([[r.val_accuracy for r in runs[bn, lr]] for lr in lrs])
+        label = "Linear-BN-ReLU" if bn else "Linear-ReLU"
+        for ax, v in ((ax_loss, loss), (ax_acc, acc)):
+            ax.fill_between(lrs, v.min(axis=1), v.max(axis=1), color=f"C{i}", alpha=0.2, linewidth=0)
+            ax.plot(lrs, np.median(v, axis=1), "o-", color=f"C{i}", markersize=3, label=label)
+    for ax in (ax_loss, ax_acc):
+        ax.set_xscale("log")
+        ax.set_xlabel(r"learning rate $\eta$ (SGD)")
+    ax_loss.set_ylabel("training loss, epoch 3")
+    ax_loss.set_ylim(0, 2.55)
+    ax_acc.set_ylabel("validation accuracy")
+    ax_acc.set_ylim(0, 1.02)
+    ax_loss.legend(loc="lower left", fontsize=8)
+    n = len(next(iter(runs.values())))
+    fig.suptitle(rf"digits, 4 hidden layers of 64; median and range over {n} seeds", fontsize=9.5)
+    return fig

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 
 from snippets.figures import figure
@@ -63,4 +64,42 @@ def bn_lr_sweep_figure() -> Figure:
     ax_loss.legend(loc="lower left", fontsize=8)
     n = len(next(iter(runs.values())))
     fig.suptitle(rf"digits, 4 hidden layers of 64; median and range over {n} seeds", fontsize=9.5)
+    return fig
+
+
+def _shaded_cells(kind: str, N: int, C: int, HW: int, groups: int) -> np.ndarray:
+    """Boolean (C, N, HW) array: the cells that share one mean and variance (one normalization group)."""
+    shade = np.zeros((C, N, HW), dtype=bool)  # axes of the drawing: x = C, y = N, z = H*W
+    if kind == "BatchNorm":
+        shade[0] = True  # one channel, every sample and position
+    elif kind == "LayerNorm":
+        shade[:, 0] = True  # one sample, every channel and position
+    elif kind == "InstanceNorm":
+        shade[0, 0] = True  # one sample, one channel
+    elif kind == "GroupNorm":
+        shade[: C // groups, 0] = True  # one sample, one group of C / G channels
+    else:
+        raise ValueError(f"kind must be BatchNorm, LayerNorm, InstanceNorm or GroupNorm, got {kind!r}")
+    return shade
+
+
+@figure("norm-family-axes")
+def norm_family_axes() -> Figure:
+    """The (N, C, H*W) cube four times; shaded: the values that share one mean and variance."""
+    N, C, HW, groups = 4, 6, 4, 3
+    kinds = ("BatchNorm", "LayerNorm", "InstanceNorm", "GroupNorm")
+    fig, axes = new_figure("wide", ncols=4, subplot_kw={"projection": "3d"})
+    for ax, kind in zip(axes, kinds, strict=True):
+        shade = _shaded_cells(kind, N, C, HW, groups)
+        face = np.where(shade[..., None], to_rgba("C1", 0.85), to_rgba("C6", 0.04))  # (C, N, HW, 4) RGBA
+        ax.voxels(np.ones_like(shade), facecolors=face, edgecolors=to_rgba("C6", 0.5), linewidth=0.4, shade=False)
+        ax.set_box_aspect((C, N, HW), zoom=1.15)
+        ax.view_init(elev=22, azim=-60)
+        ax.set_axis_off()
+        # 3D 文字的位置在 box_aspect 下不可靠: 用轴坐标标出三个方向
+        ax.text2D(0.38, 0.06, r"$C \rightarrow$", transform=ax.transAxes, fontsize=9, ha="center")
+        ax.text2D(0.86, 0.2, r"$N \nearrow$", transform=ax.transAxes, fontsize=9, ha="center")
+        ax.text2D(0.02, 0.5, r"$H, W \uparrow$", transform=ax.transAxes, fontsize=8, ha="left", rotation=90)
+        title = kind if kind != "GroupNorm" else rf"GroupNorm, $G = {groups}$"
+        ax.set_title(title, fontsize=9, y=1.05)
     return fig

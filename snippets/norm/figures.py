@@ -8,6 +8,7 @@ from matplotlib.figure import Figure
 
 from snippets.figures import figure
 from snippets.norm.bn_experiment import bn_lr_sweep
+from snippets.norm.dropout_experiment import dropout_gap_sweep
 from snippets.norm.scaling import gd_least_squares, standardize, two_scale_data
 from snippets.plotting import new_figure
 
@@ -102,4 +103,32 @@ def norm_family_axes() -> Figure:
         ax.text2D(0.02, 0.5, r"$H, W \uparrow$", transform=ax.transAxes, fontsize=8, ha="left", rotation=90)
         title = kind if kind != "GroupNorm" else rf"GroupNorm, $G = {groups}$"
         ax.set_title(title, fontsize=9, y=1.05)
+    return fig
+
+
+@figure("dropout-gap")
+def dropout_gap() -> Figure:
+    """Training and validation cross-entropy, and validation accuracy, against the dropout rate."""
+    runs = dropout_gap_sweep()
+    ps = sorted(runs)
+    fig, (ax_loss, ax_acc) = new_figure("full", ncols=2)
+    x = np.arange(len(ps))
+    for i, (name, get) in enumerate((("train", lambda r: r.train_loss), ("validation", lambda r: r.val_loss))):
+        v = np.array([[get(r) for r in runs[p]] for p in ps])  # (ps, seeds)
+        ax_loss.errorbar(x + (i - 0.5) * 0.15, np.median(v, axis=1),
+                         yerr=[np.median(v, axis=1) - v.min(axis=1), v.max(axis=1) - np.median(v, axis=1)],
+                         fmt="o", color=f"C{i}", capsize=3, label=name)  # fmt: skip
+    acc = np.array([[r.val_accuracy for r in runs[p]] for p in ps])
+    ax_acc.errorbar(x, np.median(acc, axis=1),
+                    yerr=[np.median(acc, axis=1) - acc.min(axis=1), acc.max(axis=1) - np.median(acc, axis=1)],
+                    fmt="o", color="C1", capsize=3)  # fmt: skip
+    for ax in (ax_loss, ax_acc):
+        ax.set_xticks(x, [f"$p = {p:g}$" for p in ps])
+        ax.set_xlim(-0.5, len(ps) - 0.5)
+    ax_loss.set_ylabel("cross-entropy after 100 steps")
+    ax_loss.set_ylim(0, None)
+    ax_loss.legend(loc="center right", fontsize=8)
+    ax_acc.set_ylabel("validation accuracy")
+    n = len(runs[ps[0]])
+    fig.suptitle(rf"150 training digits, MLP 64-128-128-10; median and range over {n} seeds", fontsize=9.5)
     return fig

@@ -10,6 +10,7 @@ from snippets.figures import figure
 from snippets.norm.bn_experiment import bn_lr_sweep
 from snippets.norm.dropout_experiment import dropout_gap_sweep
 from snippets.norm.scaling import gd_least_squares, standardize, two_scale_data
+from snippets.norm.weight_penalty import digits_subset, train_softmax_regression, zero_share_sweep
 from snippets.plotting import new_figure
 
 
@@ -131,4 +132,39 @@ def dropout_gap() -> Figure:
     ax_acc.set_ylabel("validation accuracy")
     n = len(runs[ps[0]])
     fig.suptitle(rf"150 training digits, MLP 64-128-128-10; median and range over {n} seeds", fontsize=9.5)
+    return fig
+
+
+@figure("l1-l2-weights")
+def l1_l2_weights() -> Figure:
+    """Left: histograms of the 640 weights under no penalty, L2, L1 (prox) and L1 (subgradient).
+    Right: share of exact zeros against lambda, median and range over seeds."""
+    X, y = digits_subset(0, n=500)
+    lam = 0.01
+    fig, (ax_h, ax_z) = new_figure("full", ncols=2)
+    bins = np.linspace(-1.0, 1.0, 81)
+    for i, (penalty, label) in enumerate(
+        (("none", "no penalty"), ("l2", "L2"), ("l1", "L1, proximal"), ("l1-subgradient", "L1, subgradient"))
+    ):
+        W = train_softmax_regression(X, y, lam, penalty, 0, steps=200)
+        ax_h.hist(np.clip(W.ravel(), -1, 1), bins=bins, histtype="step", color=f"C{i}", linewidth=1.4, label=label)
+    ax_h.set_yscale("log")
+    ax_h.set_xlabel(r"weight $W_{kd}$ (clipped to $[-1, 1]$)")
+    ax_h.set_ylabel("count of 640 weights")
+    ax_h.set_title(rf"$\lambda = {lam:g}$, seed 0", fontsize=9.5)
+    ax_h.legend(loc="upper right", fontsize=7.5)
+    runs = zero_share_sweep()
+    lams = sorted({lam_ for _, lam_ in runs})
+    for i, (penalty, label) in enumerate((("l2", "L2"), ("l1", "L1, proximal"), ("l1-subgradient", "L1, subgradient"))):
+        z = np.array([[share for share, _ in runs[penalty, lam_]] for lam_ in lams])  # (lams, seeds)
+        ax_z.fill_between(lams, z.min(axis=1), z.max(axis=1), color=f"C{i + 1}", alpha=0.25, linewidth=0)
+        ax_z.plot(lams, np.median(z, axis=1), marker="o", color=f"C{i + 1}", markersize=3, label=label,
+                  linestyle="-" if penalty == "l1" else "--")  # fmt: skip
+    ax_z.set_xscale("log")
+    ax_z.set_xlabel(r"$\lambda$")
+    ax_z.set_ylabel("share of weights exactly 0")
+    ax_z.set_ylim(-0.02, 1.0)
+    n = len(next(iter(runs.values())))
+    ax_z.set_title(f"median and range over {n} seeds", fontsize=9.5)
+    ax_z.legend(loc="upper left", fontsize=8)
     return fig

@@ -9,6 +9,7 @@ from matplotlib.figure import Figure
 from snippets.figures import figure
 from snippets.norm.bn_experiment import bn_lr_sweep
 from snippets.norm.dropout_experiment import dropout_gap_sweep
+from snippets.norm.fitting import CONFIGS, fitting_runs
 from snippets.norm.scaling import gd_least_squares, standardize, two_scale_data
 from snippets.norm.weight_penalty import digits_subset, train_softmax_regression, zero_share_sweep
 from snippets.plotting import new_figure
@@ -167,4 +168,23 @@ def l1_l2_weights() -> Figure:
     n = len(next(iter(runs.values())))
     ax_z.set_title(f"median and range over {n} seeds", fontsize=9.5)
     ax_z.legend(loc="upper left", fontsize=8)
+    return fig
+
+
+@figure("fitting-curves")
+def fitting_curves() -> Figure:
+    """Training (solid) and validation (dashed) cross-entropy per step for three configurations."""
+    runs = fitting_runs()
+    fig, axes = new_figure("full", ncols=3, sharey=True)
+    for ax, (name, (width, n_train)) in zip(axes, CONFIGS.items(), strict=True):
+        steps = np.array(runs[name][0].steps)
+        for i, (label, key) in enumerate((("train", "train_loss"), ("validation", "val_loss"))):
+            c = np.array([getattr(r, key) for r in runs[name]])  # (seeds, evals)
+            ax.fill_between(steps, c.min(axis=0), c.max(axis=0), color=f"C{i}", alpha=0.2, linewidth=0)
+            ax.plot(steps, np.median(c, axis=0), color=f"C{i}", linestyle="-" if i == 0 else "--", label=label)
+        ax.set_title(f"{name}: width {width}, $n = {n_train}$", fontsize=8.5)
+        ax.set_xlabel("step (full batch)")
+        ax.set_yscale("log")
+    axes[0].set_ylabel("cross-entropy")
+    axes[0].legend(loc="lower left", fontsize=8)
     return fig

@@ -11,6 +11,7 @@ from snippets.norm.bn_experiment import bn_lr_sweep
 from snippets.norm.dropout_experiment import dropout_gap_sweep
 from snippets.norm.fitting import CONFIGS, fitting_runs
 from snippets.norm.scaling import gd_least_squares, standardize, two_scale_data
+from snippets.norm.small_batch import gap_vs_batch_size
 from snippets.norm.weight_penalty import digits_subset, train_softmax_regression, zero_share_sweep
 from snippets.plotting import new_figure
 
@@ -187,4 +188,24 @@ def fitting_curves() -> Figure:
         ax.set_yscale("log")
     axes[0].set_ylabel("cross-entropy")
     axes[0].legend(loc="lower left", fontsize=8)
+    return fig
+
+
+@figure("bn-batch-size-gap")
+def bn_batch_size_gap() -> Figure:
+    """RMS gap between BN's training- and evaluation-mode outputs against the batch size; GN's is 0."""
+    runs = gap_vs_batch_size()
+    Bs = np.array(sorted(runs))
+    g = np.array([runs[B] for B in Bs])  # (batch sizes, seeds)
+    fig, ax = new_figure("half")
+    ax.fill_between(Bs, g.min(axis=1), g.max(axis=1), color="C0", alpha=0.25, linewidth=0)
+    ax.plot(Bs, np.median(g, axis=1), "o-", color="C0", markersize=3, label="BatchNorm")
+    c = float(np.median(g[0]))
+    ax.plot(Bs, c / np.sqrt(Bs), color="C6", linestyle=":", label=rf"${c:.2f} / \sqrt{{B}}$")
+    ax.set_xscale("log", base=2)
+    ax.set_yscale("log")
+    ax.set_xlabel("batch size $B$")
+    ax.set_ylabel(r"RMS of $\hat{x}_{\mathrm{train}} - \hat{x}_{\mathrm{eval}}$")
+    ax.set_title(f"GroupNorm: 0 for every $B$; {g.shape[1]} seeds", fontsize=8.5)
+    ax.legend(loc="upper right", fontsize=8)
     return fig

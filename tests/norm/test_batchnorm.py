@@ -144,3 +144,13 @@ def test_a_bias_before_bn_changes_nothing_in_training_mode() -> None:
     Z, b = rng.standard_normal((16, 4)), 10 * rng.standard_normal(4)
     args = (np.ones(4), np.zeros(4), np.zeros(4), np.ones(4))
     np.testing.assert_allclose(batchnorm_train(Z + b, *args)[0], batchnorm_train(Z, *args)[0], rtol=1e-9, atol=1e-9)
+
+
+def test_scaling_the_previous_weights_by_a_positive_number_changes_nothing_in_training_mode() -> None:
+    rng = np.random.default_rng(6)
+    X, W = rng.standard_normal((32, 5)), rng.standard_normal((4, 5))  # W is (out, in)
+    args = (np.ones(4), np.zeros(4), np.zeros(4), np.ones(4))
+    ref = batchnorm_train(X @ W.T, *args)[0]
+    for a in (0.1, 0.5, 30.0):  # up to eps: at a = 1e-3 the batch variance is comparable to eps = 1e-5
+        np.testing.assert_allclose(batchnorm_train(X @ (a * W).T, *args)[0], ref, rtol=1e-3, atol=1e-3)
+    assert not np.allclose(batchnorm_train(X @ (1e-3 * W).T, *args)[0], ref, rtol=1e-3, atol=1e-3)

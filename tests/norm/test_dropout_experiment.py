@@ -32,7 +32,10 @@ def test_more_dropout_raises_training_loss_and_narrows_the_loss_gap_for_every_se
 def test_validation_accuracy_moves_by_less_than_two_points(sweep: dict[float, list[GapRun]]) -> None:
     med = {p: float(np.median([r.val_accuracy for r in runs])) for p, runs in sweep.items()}
     assert all(abs(med[p] - med[0.0]) < 0.02 for p in med)
-    assert all(0.85 < m < 0.97 for m in med.values())
+    assert all(0.915 <= m <= 0.935 for m in med.values())  # the page: medians 92% to 93%
+    acc = [[r.val_accuracy for r in runs] for runs in sweep.values()]
+    assert all(0.91 <= v <= 0.94 for a in acc for v in a)
+    assert max(min(a) for a in acc) <= min(max(a) for a in acc)  # the three ranges overlap
 
 
 def test_bad_inputs_raise_naming_the_argument() -> None:

@@ -8,19 +8,28 @@ from snippets._checks import check_float_array
 from snippets.losses.softmax import log_softmax, softmax
 
 
-def _check(z: np.ndarray, y: np.ndarray, eps: float) -> None:
-    check_float_array(z, "z", (2,))
-    if not isinstance(y, np.ndarray) or not np.issubdtype(y.dtype, np.integer) or y.shape != (z.shape[0],):
-        raise ValueError(f"y must be an integer array of shape ({z.shape[0]},)")
-    if np.any(y < 0) or np.any(y >= z.shape[1]):
-        raise ValueError(f"y must hold class indices in [0, {z.shape[1]})")
+def _check_targets(y: np.ndarray, K: int, eps: float) -> None:
+    if isinstance(K, bool) or not isinstance(K, int) or K < 2:
+        raise ValueError(f"K must be an int >= 2, got {K!r}")
+    if not isinstance(y, np.ndarray) or not np.issubdtype(y.dtype, np.integer) or y.ndim != 1:
+        raise ValueError("y must be a 1-D integer array")
+    if np.any(y < 0) or np.any(y >= K):
+        raise ValueError(f"y must hold class indices in [0, {K})")
     if not 0.0 <= eps <= 1.0:
         raise ValueError(f"eps must be in [0, 1], got {eps!r}")
+
+
+def _check(z: np.ndarray, y: np.ndarray, eps: float) -> None:
+    check_float_array(z, "z", (2,))
+    _check_targets(y, z.shape[1], eps)
+    if y.shape != (z.shape[0],):
+        raise ValueError(f"y must be an integer array of shape ({z.shape[0]},)")
 
 
 # --8<-- [start:ls]
 def smoothed_targets(y: np.ndarray, K: int, eps: float) -> np.ndarray:
     """q = (1 - eps) * one_hot(y) + eps / K: the true class gets 1 - eps + eps / K, every other eps / K."""
+    _check_targets(y, K, eps)
     return (1.0 - eps) * np.eye(K)[y] + eps / K  # (N, K)
 
 

@@ -51,3 +51,16 @@ def test_bad_inputs_raise_naming_the_argument() -> None:
         label_smoothing_ce(z.astype(int), np.array([0, 1]), 0.1)
     with pytest.raises(ValueError, match="K"):
         optimal_logit_gap(1, 0.1)
+
+
+def test_smoothed_targets_rejects_bad_inputs_naming_the_argument() -> None:
+    with pytest.raises(ValueError, match="y must hold class indices"):
+        smoothed_targets(np.array([-1]), 4, 0.1)  # np.eye(K)[-1] would silently pick the last class
+    with pytest.raises(ValueError, match="y must hold class indices"):
+        smoothed_targets(np.array([4]), 4, 0.1)
+    with pytest.raises(ValueError, match="y must be a 1-D integer array"):
+        smoothed_targets(np.array([1.0]), 4, 0.1)
+    with pytest.raises(ValueError, match="eps must be"):
+        smoothed_targets(np.array([1]), 4, 1.5)
+    with pytest.raises(ValueError, match="K must be"):
+        smoothed_targets(np.array([0]), 1, 0.1)

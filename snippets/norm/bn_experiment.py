@@ -40,6 +40,10 @@ def make_mlp(bn: bool, width: int = 64, depth: int = 4) -> torch.nn.Sequential:
 
     With BN the Linear layers have no bias: BN subtracts the batch mean, which removes any bias.
     """
+    if not isinstance(bn, bool):
+        raise TypeError(f"bn must be a bool, got {type(bn).__name__}")
+    check_int(width, "width", 1)
+    check_int(depth, "depth", 1)
     layers: list[torch.nn.Module] = []
     d_in = 64
     for _ in range(depth):

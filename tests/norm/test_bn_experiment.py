@@ -54,3 +54,12 @@ def test_bad_inputs_raise_naming_the_argument() -> None:
         train_digits(True, 0.1, 0, epochs=0)
     with pytest.raises(ValueError, match="seed"):
         digits_split(-2)
+
+
+def test_make_mlp_rejects_bad_inputs_naming_the_argument() -> None:
+    with pytest.raises(TypeError, match="bn"):
+        make_mlp(1)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="width"):
+        make_mlp(True, width=0)
+    with pytest.raises(ValueError, match="depth"):
+        make_mlp(False, depth=0)

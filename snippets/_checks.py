@@ -23,3 +23,13 @@ def check_boxes(boxes: object, name: str) -> np.ndarray:
     if (boxes[:, 2] < boxes[:, 0]).any() or (boxes[:, 3] < boxes[:, 1]).any():
         raise ValueError(f"{name} must satisfy x2 >= x1 and y2 >= y1")
     return boxes.astype(np.float64, copy=False)
+
+
+def check_float_array(X: object, name: str, ndims: tuple[int, ...]) -> None:
+    """Require a finite floating NumPy array with one of ``ndims`` dimensions (TypeError/ValueError naming ``name``)."""
+    if not isinstance(X, np.ndarray) or not np.issubdtype(X.dtype, np.floating):
+        raise TypeError(f"{name} must be a floating NumPy array, got {type(X).__name__}")
+    if X.ndim not in ndims:
+        raise ValueError(f"{name} must have {' or '.join(map(str, ndims))} dimensions, got shape {X.shape}")
+    if not np.all(np.isfinite(X)):
+        raise ValueError(f"{name} must be finite (no NaN or inf)")

@@ -12,6 +12,9 @@ from __future__ import annotations
 import csv
 import io
 import re
+import subprocess
+import time
+import zipfile
 from pathlib import Path
 
 import genanki
@@ -85,9 +88,35 @@ def tsv(cards_: list[dict[str, str]]) -> str:
     return buf.getvalue()
 
 
+def source_time() -> float:
+    """Seconds since the epoch of the commit being built (the build's time outside a git checkout).
+
+    The notes' modification time: the same source gives the same deck byte for byte, and a deck
+    built from a newer commit is newer, which is what Anki compares when it updates notes."""
+    try:
+        out = subprocess.run(["git", "-C", str(questions.ROOT), "log", "-1", "--format=%ct"],
+                             capture_output=True, text=True, timeout=10)
+        return float(out.stdout.strip())
+    except (OSError, ValueError, subprocess.SubprocessError):
+        return time.time()
+
+
+def write_apkg(d: genanki.Deck, path: Path, timestamp: float) -> None:
+    """`d` as an .apkg at `path`, the same bytes for the same deck and timestamp (zip entries dated
+    by `timestamp`, not by when the temporary files were written)."""
+    raw = path.with_suffix(".tmp")
+    genanki.Package(d).write_to_file(str(raw), timestamp=timestamp)
+    stamp = time.gmtime(timestamp)[:6]
+    with zipfile.ZipFile(raw) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            dst.writestr(zipfile.ZipInfo(info.filename, date_time=stamp), src.read(info.filename),
+                         compress_type=zipfile.ZIP_DEFLATED)
+    raw.unlink()
+
+
 def on_post_build(config) -> None:
     folder = Path(config["site_dir"]) / "flashcards"
     folder.mkdir(parents=True, exist_ok=True)
     found = cards(config["nav"], config["site_url"] or "")
-    genanki.Package(deck(found)).write_to_file(str(folder / f"{NAME}.apkg"))
+    write_apkg(deck(found), folder / f"{NAME}.apkg", source_time())
     (folder / f"{NAME}.tsv").write_text(tsv(found), encoding="utf-8")

@@ -51,3 +51,14 @@ def test_tsv_has_one_line_per_card_with_four_fields() -> None:
     cards = [{"id": "a/#b", "chapter": "c", "question": "Q\tx?", "answer": "<p>1\n2</p>", "link": "u"}] * 2
     lines = flashcards.tsv(cards).splitlines()
     assert len(lines) == 2 and all(line.split("\t") == ["Q x?", "<p>1 2</p>", "u", "c"] for line in lines)
+
+
+def test_the_same_deck_and_time_give_the_same_bytes(tmp_path: Path) -> None:
+    card = {"id": "a/#b", "chapter": "c", "question": "Q?", "answer": "<p>a</p>", "link": "u"}
+    for name in ("one", "two"):
+        flashcards.write_apkg(flashcards.deck([card]), tmp_path / f"{name}.apkg", 1_700_000_000.0)
+    assert (tmp_path / "one.apkg").read_bytes() == (tmp_path / "two.apkg").read_bytes()
+    flashcards.write_apkg(flashcards.deck([card]), tmp_path / "later.apkg", 1_800_000_000.0)
+    assert (tmp_path / "later.apkg").read_bytes() != (tmp_path / "one.apkg").read_bytes()
+    with zipfile.ZipFile(tmp_path / "one.apkg") as z:
+        assert sorted(z.namelist()) == ["collection.anki2", "media"]

@@ -356,7 +356,13 @@
     input.dataset.ready = "1";
     const count = document.querySelector(".dlh-qfilter__count");
     const items = [...document.querySelectorAll(".dlh-qlist > ul > li, ul.dlh-qlist > li")];
-    items.forEach(li => { li.dataset.text = norm(li.textContent); });
+    // A question's title and first sentence, not the whole 速答 it unfolds or its status buttons.
+    const shown = li => {
+      const copy = li.cloneNode(true);
+      copy.querySelectorAll("details, .dlh-status").forEach(e => e.remove());
+      return copy.textContent;
+    };
+    items.forEach(li => { li.dataset.text = norm(shown(li)); });
     input.addEventListener("input", () => {
       const words = input.value.split(/\s+/).map(norm).filter(Boolean);
       let shown = 0;

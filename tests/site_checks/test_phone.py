@@ -140,8 +140,10 @@ def test_question_index_filter_narrows_the_list_as_the_reader_types(built: Built
     rows = ".dlh-qlist > ul > li, ul.dlh-qlist > li"
     total = page.locator(rows).count()
     page.locator(".dlh-qfilter input").fill("1x1")  # the page writes 1×1
+    # what the filter reads: a question's title and first sentence (not the 速答 it unfolds)
     visible = page.evaluate(f"() => [...document.querySelectorAll('{rows}')].filter(li => !li.hidden)"
-                            ".map(li => (li.querySelector('a') || li).textContent)")
+                            ".map(li => [...li.querySelectorAll(':scope > p > a, :scope > a, .dlh-qfirst')]"
+                            ".map(e => e.textContent).join(' ') || li.textContent)")
     ctx.close()
     assert total > 50
     assert 0 < len(visible) < total and all("1×1" in v for v in visible), visible

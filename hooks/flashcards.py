@@ -59,15 +59,8 @@ def speech_html(speech: str) -> str:
 
 def cards(nav: list, site_url: str) -> list[dict[str, str]]:
     """One card per answered question, in navigation order: id, question, answer (HTML), link."""
-    out = []
-    for chapter, pages in questions.chapters(nav):
-        for path in pages:
-            url = path[: -len(".md")] + "/"
-            for heading, _, speech in questions.question_parts((questions.DOCS / path).read_text(encoding="utf-8")):
-                qid = f"{url}#{questions.SLUG(heading, '-')}"
-                out.append({"id": qid, "chapter": chapter, "question": heading, "answer": speech_html(speech),
-                            "link": site_url.rstrip("/") + "/" + qid})
-    return out
+    return [{"id": q["id"], "chapter": q["chapter"], "question": q["title"], "answer": speech_html(q["speech"]),
+             "link": site_url.rstrip("/") + "/" + q["id"]} for q in questions.answered(nav)]
 
 
 def deck(cards_: list[dict[str, str]]) -> genanki.Deck:

@@ -109,6 +109,18 @@ def questions(text: str) -> list[tuple[str, str]]:
     return [(heading, first) for heading, first, _ in question_parts(text)]
 
 
+def answered(nav: list):  # -> Iterator[dict[str, str]]
+    """Every answered question in navigation order: chapter, page (source path), id ("page-url#anchor",
+    the key the status controls, the random question and the flashcards share), title, the first
+    sentence of its 速答 and the whole 速答 as Markdown."""
+    for chapter, pages in chapters(nav):
+        for path in pages:
+            url = path[: -len(".md")] + "/"
+            for heading, first, whole in question_parts((DOCS / path).read_text(encoding="utf-8")):
+                yield {"chapter": chapter, "page": path, "id": f"{url}#{SLUG(heading, '-')}", "title": heading,
+                       "first": first, "speech": whole}
+
+
 LINK = re.compile(r"\]\((?!https?:|mailto:|/)([^)\s]*)\)")
 
 
@@ -156,24 +168,23 @@ def page_markdown(entries: list[dict], nav: list) -> str:
     lines = ["# 题目索引", "", BANK_TOOLS.format(chapters=boxes), ""]
     total = 0
     sections = []
-    for title, pages in chapters(nav):
+    by_chapter: dict[str, list[dict[str, str]]] = defaultdict(list)
+    for q in answered(nav):
+        by_chapter[q["chapter"]].append(q)
+    for title, qs in by_chapter.items():
         items = []
-        for path in pages:
-            url = path[: -len(".md")] + "/"
-            for heading, first, whole in question_parts((DOCS / path).read_text(encoding="utf-8")):
-                slug = SLUG(heading, "-")
-                items.append(f"- [{heading}]({path}#{slug}) {status_control(f'{url}#{slug}', tag='span')}")
-                if first:
-                    items.append(f"    <span class=\"dlh-qfirst\">{first}</span>")
-                if whole:
-                    speech = textwrap.indent(rebased(whole, path), " " * 8)
-                    items += ["", '    ??? quote "展开速答"', "", speech, ""]
-        n = sum(1 for i in items if i.startswith("- "))
-        if n:
-            total += n
-            chapter = html.escape(title, quote=True)
-            sections += [f"## {title}", "", f'<p class="dlh-progress" data-chapter="{chapter}">共 {n} 题</p>', "",
-                         f'<div class="dlh-qlist" data-chapter="{chapter}" markdown>', "", *items, "", "</div>", ""]
+        for q in qs:
+            anchor = q["id"].split("#", 1)[1]
+            items.append(f"- [{q['title']}]({q['page']}#{anchor}) {status_control(q['id'], tag='span')}")
+            if q["first"]:
+                items.append(f"    <span class=\"dlh-qfirst\">{q['first']}</span>")
+            if q["speech"]:
+                speech = textwrap.indent(rebased(q["speech"], q["page"]), " " * 8)
+                items += ["", '    ??? quote "展开速答"', "", speech, ""]
+        total += len(qs)
+        chapter = html.escape(title, quote=True)
+        sections += [f"## {title}", "", f'<p class="dlh-progress" data-chapter="{chapter}">共 {len(qs)} 题</p>', "",
+                     f'<div class="dlh-qlist" data-chapter="{chapter}" markdown>', "", *items, "", "</div>", ""]
     missing: dict[str, list[dict]] = defaultdict(list)
     for e in entries:
         if "page" not in e:

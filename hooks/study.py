@@ -62,13 +62,7 @@ def with_switch(page_html: str) -> str:
 
 def bank(nav: list) -> list[dict[str, str]]:
     """Every answered question in navigation order: id (page address#anchor), title and chapter."""
-    out = []
-    for chapter, pages in questions.chapters(nav):
-        for path in pages:
-            url = path[: -len(".md")] + "/"
-            for heading, _ in questions.questions((questions.DOCS / path).read_text(encoding="utf-8")):
-                out.append({"id": f"{url}#{questions.SLUG(heading, '-')}", "title": heading, "chapter": chapter})
-    return out
+    return [{"id": q["id"], "title": q["title"], "chapter": q["chapter"]} for q in questions.answered(nav)]
 
 
 _question_pages: set[str] = set()

@@ -47,6 +47,16 @@ def row_id(seed: str) -> str:
     return "q-" + re.sub(r"[^0-9A-Za-z]+", "-", seed).strip("-").lower()
 
 
+def read_nav(mkdocs_yml: Path = ROOT / "mkdocs.yml") -> list:
+    """The `nav` of mkdocs.yml outside a build (scripts, tests): its !ENV and Python tags read as None."""
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    Loader.add_multi_constructor("", lambda loader, suffix, node: None)
+    return yaml.load(mkdocs_yml.read_text(encoding="utf-8"), Loader=Loader)["nav"]
+
+
 def chapters(nav: list) -> list[tuple[str, list[str]]]:
     """(chapter title, its Markdown pages) in navigation order; notebooks and single pages skipped."""
     out = []

@@ -16,13 +16,11 @@ import html
 import sys
 from pathlib import Path
 
-import yaml
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "hooks"))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from questions import chapters  # noqa: E402
+from questions import chapters, read_nav  # noqa: E402
 from static_server import serve  # noqa: E402
 
 TITLE = "深度学习与计算机视觉面试手册"
@@ -83,12 +81,7 @@ body { font-family: "Noto Sans CJK SC", "Noto Sans SC", sans-serif; }
 
 
 def nav_pages(mkdocs_yml: Path) -> list[tuple[str, list[str]]]:
-    class Loader(yaml.SafeLoader):
-        pass
-
-    Loader.add_multi_constructor("", lambda loader, suffix, node: None)  # !ENV and python tags
-    nav = yaml.load(mkdocs_yml.read_text(encoding="utf-8"), Loader=Loader)["nav"]
-    return [(title, pages) for title, pages in chapters(nav) if pages]
+    return [(title, pages) for title, pages in chapters(read_nav(mkdocs_yml)) if pages]
 
 
 def document(parts: list[tuple[str, list[tuple[str, str]]]], stylesheets: list[str], mode: str, base: str,

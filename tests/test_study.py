@@ -75,13 +75,7 @@ def test_question_parts_give_the_whole_speed_answer_dedented() -> None:
 
 
 def test_the_bank_lists_each_answered_question_once_with_its_page_anchor() -> None:
-    import yaml
-
-    class Loader(yaml.SafeLoader):
-        pass
-
-    Loader.add_multi_constructor("", lambda loader, suffix, node: None)
-    nav = yaml.load((questions.ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader)["nav"]
+    nav = questions.read_nav()
     bank = study.bank(nav)
     ids = [q["id"] for q in bank]
     assert len(ids) == len(set(ids)) > 30

@@ -1,0 +1,1 @@
+"""Code of the chapter 图像分割 (semantic, instance and panoptic segmentation)."""

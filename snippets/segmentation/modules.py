@@ -22,7 +22,8 @@ def _ints(values: tuple[int, ...], name: str) -> tuple[int, ...]:
 # --8<-- [start:aspp]
 def conv_bn_relu(cin: int, cout: int, kernel_size: int = 1, dilation: int = 1) -> nn.Sequential:
     """Conv (no bias: BN follows) + BN + ReLU; padding keeps H, W for odd kernels at any dilation."""
-    pad = dilation * (kernel_size // 2)
+    check_int(cin, "cin", 1), check_int(cout, "cout", 1)
+    pad = check_int(dilation, "dilation", 1) * (check_int(kernel_size, "kernel_size", 1) // 2)
     return nn.Sequential(nn.Conv2d(cin, cout, kernel_size, padding=pad, dilation=dilation, bias=False),
                          nn.BatchNorm2d(cout), nn.ReLU())
 
@@ -70,6 +71,9 @@ class PyramidPooling(nn.Module):
 # --8<-- [start:unet]
 def double_conv(cin: int, cout: int, padding: int) -> nn.Sequential:
     """Two 3x3 conv + ReLU; padding=0 is the original U-Net ("valid", each conv loses 2 pixels)."""
+    check_int(cin, "cin", 1), check_int(cout, "cout", 1)
+    if padding not in (0, 1):
+        raise ValueError(f"padding must be 0 (valid) or 1 (same), got {padding!r}")
     return nn.Sequential(nn.Conv2d(cin, cout, 3, padding=padding), nn.ReLU(),
                          nn.Conv2d(cout, cout, 3, padding=padding), nn.ReLU())
 
@@ -102,11 +106,13 @@ class UNetLevel(nn.Module):
 # --8<-- [start:counts]
 def conv_params(cin: int, cout: int, k: int, bias: bool) -> int:
     """Weights k*k*cin*cout (+ cout biases)."""
+    check_int(cin, "cin", 1), check_int(cout, "cout", 1), check_int(k, "k", 1)
     return k * k * cin * cout + (cout if bias else 0)
 
 
 def aspp_params(cin: int, cout: int, n_rates: int) -> int:
     """ASPP: a 1x1 branch, n_rates 3x3 branches, an image-pool 1x1 branch, a 1x1 projection; each conv + BN."""
+    check_int(n_rates, "n_rates", 1)
     bn = 2 * cout  # BN 的 gamma 与 beta (running mean/var 是缓冲区, 不算参数)
     return ((conv_params(cin, cout, 1, False) + bn) * 2 + (conv_params(cin, cout, 3, False) + bn) * n_rates
             + conv_params((n_rates + 2) * cout, cout, 1, False) + bn)
@@ -114,6 +120,8 @@ def aspp_params(cin: int, cout: int, n_rates: int) -> int:
 
 def psp_params(cin: int, n_bins: int) -> int:
     """Pyramid pooling: n_bins 1x1 convs cin -> cin / n_bins, each with BN."""
+    if check_int(cin, "cin", 1) % check_int(n_bins, "n_bins", 1):
+        raise ValueError(f"cin must be divisible by n_bins={n_bins}, got {cin}")
     c = cin // n_bins
     return n_bins * (conv_params(cin, c, 1, False) + 2 * c)
 

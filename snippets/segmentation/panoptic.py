@@ -63,6 +63,11 @@ class PQResult:
 # --8<-- [start:pq]
 def mask_iou(A: np.ndarray, B: np.ndarray) -> np.ndarray:
     """Pairwise IoU of boolean masks A (n, H, W) and B (m, H, W) -> (n, m)."""
+    for M, name in ((A, "A"), (B, "B")):
+        if not isinstance(M, np.ndarray) or M.dtype != bool or M.ndim != 3:
+            raise TypeError(f"{name} must be a boolean NumPy array of shape (n, H, W), got {type(M).__name__}")
+    if A.shape[1:] != B.shape[1:]:
+        raise ValueError(f"A and B must have the same (H, W), got {A.shape[1:]} and {B.shape[1:]}")
     a = A.reshape(len(A), -1).astype(np.float64)  # (n, HW)
     b = B.reshape(len(B), -1).astype(np.float64)  # (m, HW)
     inter = a @ b.T  # (n, m)

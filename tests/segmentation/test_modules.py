@@ -14,6 +14,8 @@ from snippets.segmentation.modules import (
     PyramidPooling,
     UNetLevel,
     aspp_params,
+    conv_bn_relu,
+    conv_params,
     count_params,
     double_conv,
     psp_params,
@@ -138,3 +140,20 @@ def test_footprint_gridding_and_hdc() -> None:
         valid_taps(5, 0)
     with pytest.raises(ValueError, match="dilation"):
         effective_kernel(3, 0)
+
+
+def test_param_formulas_and_builders_reject_bad_input() -> None:
+    with pytest.raises(ValueError, match="cin"):
+        conv_params(0, 4, 3, True)
+    with pytest.raises(ValueError, match="k"):
+        conv_params(2, 4, 0, False)
+    with pytest.raises(ValueError, match="n_rates"):
+        aspp_params(8, 4, 0)
+    with pytest.raises(ValueError, match="cin must be divisible"):
+        psp_params(10, 4)
+    with pytest.raises(ValueError, match="cout"):
+        unet_level_params(2, 0)
+    with pytest.raises(ValueError, match="padding"):
+        double_conv(2, 4, padding=2)
+    with pytest.raises(ValueError, match="dilation"):
+        conv_bn_relu(2, 4, 3, dilation=0)

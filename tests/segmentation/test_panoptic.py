@@ -99,3 +99,12 @@ def test_panoptic_quality_rejects_bad_num_classes() -> None:
         panoptic_quality(z, z, z + 3, z, num_classes=2)
     with pytest.raises(ValueError, match="num_classes"):
         panoptic_quality(z, z, z, z, num_classes=0)
+
+
+def test_mask_iou_rejects_bad_input() -> None:
+    with pytest.raises(TypeError, match="A"):
+        mask_iou(np.zeros((1, 2, 2), int), np.zeros((1, 2, 2), bool))
+    with pytest.raises(TypeError, match="B"):
+        mask_iou(np.zeros((1, 2, 2), bool), np.zeros((2, 2), bool))
+    with pytest.raises(ValueError, match="same"):
+        mask_iou(np.zeros((1, 2, 2), bool), np.zeros((1, 2, 3), bool))

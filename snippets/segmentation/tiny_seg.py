@@ -60,6 +60,7 @@ class TinyUNet(nn.Module):
 
     def __init__(self, c: int = 8) -> None:
         super().__init__()
+        c = check_int(c, "c", 1)
         self.enc1, self.enc2, self.mid = _block(1, c), _block(c, 2 * c), _block(2 * c, 4 * c)
         self.up2, self.dec2 = nn.ConvTranspose2d(4 * c, 2 * c, 2, stride=2), _block(4 * c, 2 * c)
         self.up1, self.dec1 = nn.ConvTranspose2d(2 * c, c, 2, stride=2), _block(2 * c, c)
@@ -79,6 +80,7 @@ class TinyFCN(nn.Module):
 
     def __init__(self, c: int = 8) -> None:
         super().__init__()
+        c = check_int(c, "c", 1)
         self.enc1, self.enc2, self.mid = _block(1, c), _block(c, 2 * c), _block(2 * c, 4 * c)
         self.head = nn.Conv2d(4 * c, K, 1)
 
@@ -90,6 +92,8 @@ class TinyFCN(nn.Module):
 
 def dice_loss_torch(logits: torch.Tensor, y: torch.Tensor, eps: float = 1.0) -> torch.Tensor:
     """Soft Dice on softmax(logits), sums over batch and pixels per class, mean over classes."""
+    if logits.ndim != 4 or y.shape != (logits.shape[0], *logits.shape[2:]):
+        raise ValueError(f"logits must be (N, K, H, W) and y (N, H, W), got {tuple(logits.shape)} and {tuple(y.shape)}")
     P = torch.softmax(logits, 1)                                  # (N, K, H, W)
     Y = F.one_hot(y, logits.shape[1]).permute(0, 3, 1, 2).to(P)   # (N, K, H, W)
     inter, S = (P * Y).sum((0, 2, 3)), P.sum((0, 2, 3)) + Y.sum((0, 2, 3)) + eps
@@ -173,6 +177,8 @@ def experiment_scores(n_seeds: int = 5) -> dict[tuple[str, str], np.ndarray]:
 # --8<-- [start:claims]
 def experiment_claims(scores: dict[tuple[str, str], np.ndarray]) -> dict[str, bool]:
     """The statements the experiment page makes, each checked over every seed."""
+    if not isinstance(scores, dict) or any(cfg not in scores or np.shape(scores[cfg])[1:] != (2, K) for cfg in CONFIGS):
+        raise ValueError(f"scores must map each of {CONFIGS} to an array (seeds, 2, {K})")
     unet, fcn = scores[("unet", "ce")][:, 0], scores[("fcn", "ce")][:, 0]   # (seeds, K) IoU
     dice, both = scores[("unet", "dice")][:, 0], scores[("unet", "ce+dice")][:, 0]
     gap = unet - fcn                                                         # (seeds, K)

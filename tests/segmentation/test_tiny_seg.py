@@ -13,6 +13,7 @@ from snippets.segmentation.tiny_seg import (
     K,
     TinyFCN,
     TinyUNet,
+    dice_loss_torch,
     experiment_claims,
     experiment_scores,
     make_seg_shapes,
@@ -104,3 +105,11 @@ def test_bad_input_names_the_argument() -> None:
         seg_run(0, n_test=2)
     with pytest.raises(ValueError, match="n_seeds"):
         experiment_scores(0)
+    with pytest.raises(ValueError, match="scores"):
+        experiment_claims({("unet", "ce"): np.zeros((5, 2, K))})
+    with pytest.raises(ValueError, match="c must"):
+        TinyUNet(0)
+    with pytest.raises(ValueError, match="c must"):
+        TinyFCN(0)
+    with pytest.raises(ValueError, match="logits"):
+        dice_loss_torch(torch.zeros(1, 4, 3, 3), torch.zeros(1, 3, 2, dtype=torch.long))

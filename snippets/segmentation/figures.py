@@ -102,3 +102,131 @@ def oks_falloff() -> Figure:
     ax.legend()
     return fig
 # ---- end of ch-seg figures ----
+
+# ---- metrics, losses and the small experiment (metrics.md, losses.md, experiment.md) ----
+@figure("seg-iou-object-size")
+def seg_iou_object_size() -> Figure:
+    """IoU and Dice of a disc predicted 1 px too large, and of a bar shifted 1 px, against object size."""
+    import numpy as np
+
+    from snippets.segmentation.metrics import confusion_matrix, disc_mask, seg_scores
+
+    sizes = np.arange(1, 21)
+    disc_iou, disc_dice, bar_iou = [], [], []
+    for r in sizes:
+        gt, pred = disc_mask(64, float(r)), disc_mask(64, float(r) + 1)      # 预测的圆半径多 1 像素
+        s = seg_scores(confusion_matrix(gt.astype(np.int64), pred.astype(np.int64), 2))
+        disc_iou.append(s.iou[1])
+        disc_dice.append(s.dice[1])
+        bar = np.zeros((64, 64), dtype=np.int64)
+        bar[10:10 + r, 8:56] = 1                                            # 宽 r 的横条
+        s = seg_scores(confusion_matrix(bar, np.roll(bar, 1, axis=0), 2))  # 整体下移 1 像素
+        bar_iou.append(s.iou[1])
+    fig, ax = new_figure("wide")
+    ax.plot(sizes, disc_iou, "o-", color="C0", markersize=3.5, label="disc, radius +1 px: IoU")
+    ax.plot(sizes, disc_dice, "s--", color="C0", markersize=3.5, label="disc, radius +1 px: Dice")
+    ax.plot(sizes, bar_iou, "^-", color="C1", markersize=3.5, label="bar, shifted 1 px: IoU")
+    ax.set_xlabel("object size: disc radius or bar width (px)")
+    ax.set_ylabel("foreground score")
+    ax.set_xticks([1, 5, 10, 15, 20])
+    ax.set_ylim(0, 1)
+    ax.legend(loc="lower right")
+    return fig
+
+
+@figure("seg-dice-vs-ce-gradient")
+def seg_dice_vs_ce_gradient() -> Figure:
+    """Gradient w.r.t. the foreground logit on an object's pixels, CE (mean) vs soft Dice, against object size."""
+    import numpy as np
+
+    from snippets.segmentation.seg_losses import object_gradients
+
+    sizes = np.unique(np.geomspace(1, 512, 28).astype(int))
+    per_pixel = np.array([object_gradients(int(s)) for s in sizes])  # (S, 2): CE, Dice
+    ce_pixel, dice_pixel = per_pixel[:, 0], per_pixel[:, 1]
+    ce_total, dice_total = ce_pixel * sizes, dice_pixel * sizes
+    fig, (ax_t, ax_p) = new_figure("full", ncols=2)
+    for ax, ce, dice, title in [(ax_t, ce_total, dice_total, "summed over the object's pixels"),
+                                (ax_p, ce_pixel, dice_pixel, "per object pixel")]:
+        ax.loglog(sizes, ce, "o-", color="C0", markersize=3, label="cross-entropy (mean)")
+        ax.loglog(sizes, dice, "s-", color="C1", markersize=3, label="soft Dice (eps = 1)")
+        ax.set_xlabel("object size (pixels of 1024)")
+        ax.set_title(title)
+    ax_t.set_ylabel(r"$|\partial \mathcal{L} / \partial z_1|$")
+    ax_t.legend(loc="lower right")
+    return fig
+
+
+# The statements experiment.md makes; the figure refuses to render if a run contradicts one.
+_EXPECTED_CLAIMS = {
+    "U-Net beats FCN on bg, square and bar, every seed": True,
+    "gap on the thin bar > 0.25 on every seed": True,
+    "gap on the square < gap on the bar on every seed": True,
+    "CE alone: rare-class IoU < 0.1 on every seed": True,
+    "FCN with CE: rare-class IoU < 0.1 on every seed": True,
+    "Dice: rare-class IoU > 0.3 on every seed": True,
+    "CE+Dice: median rare-class IoU > 0.3": True,
+}
+
+
+@figure("seg-experiment-scores")
+def seg_experiment_scores() -> Figure:
+    """Test IoU and Dice per class for the four configurations: median (marker) and range (bar) over 5 seeds."""
+    import numpy as np
+
+    from snippets.segmentation.tiny_seg import CLASSES, CONFIGS, experiment_claims, experiment_scores
+
+    scores = experiment_scores(5)
+    claims = experiment_claims(scores)
+    wrong = [k for k, v in _EXPECTED_CLAIMS.items() if claims[k] != v]
+    if wrong:
+        raise ValueError(f"the runs contradict the page: {wrong}")
+    fig, axes = new_figure("full", ncols=2, sharey=True)
+    x = np.arange(len(CLASSES))
+    markers = ["o", "s", "^", "D"]
+    for j, ax in enumerate(axes):
+        for c, (cfg, m) in enumerate(zip(CONFIGS, markers, strict=True)):
+            v = scores[cfg][:, j]                                  # (seeds, K)
+            xs = x + (c - 1.5) * 0.17
+            med = np.median(v, axis=0)
+            ax.vlines(xs, v.min(axis=0), v.max(axis=0), color=f"C{c}", linewidth=1.6)
+            name = {"ce": "CE", "dice": "Dice", "ce+dice": "CE+Dice"}[cfg[1]]
+            ax.plot(xs, med, m, color=f"C{c}", markersize=5, label=f"{'U-Net' if cfg[0] == 'unet' else 'FCN'}, {name}")
+        ax.set_xticks(x, ["bg", "square", "bar", "small sq."])
+        ax.set_title("IoU" if j == 0 else "Dice")
+        ax.set_ylim(-0.03, 1.03)
+    axes[0].set_ylabel("test score (median, range; n = 5 seeds)")
+    fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncols=4)
+    return fig
+
+
+@figure("seg-experiment-predictions")
+def seg_experiment_predictions() -> Figure:
+    """Two test images of seed 0 holding the rare class: input, ground truth and each configuration's prediction."""
+    from matplotlib.colors import ListedColormap, to_rgba
+    from matplotlib.patches import Patch, Rectangle
+
+    from snippets.segmentation.tiny_seg import CLASSES, CONFIGS, seg_run
+
+    runs = [seg_run(0, arch, loss) for arch, loss in CONFIGS]
+    _, X, Y, _ = runs[0]
+    cmap = ListedColormap([(0, 0, 0, 0), to_rgba("C0"), to_rgba("C1"), to_rgba("C2")])  # 背景透明
+    titles = ["input", "truth", "U-Net CE", "FCN CE", "U-Net Dice", "U-Net CE+Dice"]
+    fig, axes = new_figure("full", ncols=6, nrows=2)
+    for r in range(2):
+        panels = [None, Y[r]] + [run[3][r] for run in runs]
+        for c, (ax, lab) in enumerate(zip(axes[r], panels, strict=True)):
+            if lab is None:
+                ax.imshow(X[r, 0], cmap="gray", vmin=0, vmax=1)
+            else:
+                ax.imshow(lab, cmap=cmap, vmin=-0.5, vmax=3.5, interpolation="nearest")
+                # 背景透明, 画一个边框
+                ax.add_patch(Rectangle((-0.5, -0.5), 24, 24, fill=False, linewidth=0.8, edgecolor="C6"))
+            ax.set_xticks([])
+            ax.set_yticks([])
+            ax.grid(False)
+            if r == 0:
+                ax.set_title(titles[c], fontsize=8)
+    handles = [Patch(color=f"C{k - 1}", label=CLASSES[k]) for k in (1, 2, 3)]
+    fig.legend(handles=handles, loc="outside lower center", ncols=3)
+    return fig

@@ -1,0 +1,150 @@
+"""Figures of the chapter 数据、训练与评估, each computed with the snippets the pages show."""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from snippets.data.bilinear import bilinear_pool, co_occurrence_maps
+from snippets.data.dimred_experiment import KS, dimred_runs
+from snippets.data.imbalance_experiment import ALL, MINORITY, K, imbalance_runs, summary
+from snippets.data.pca import low_variance_signal, pca_fit
+from snippets.data.tta_ensemble import tta_ensemble_runs
+from snippets.figures import figure
+from snippets.plotting import new_figure
+
+# --- data-a: imbalance, dimensionality reduction, accuracy checklist, fine-grained ---
+
+
+@figure("imbalance-per-class-recall")
+def imbalance_per_class_recall() -> Figure:
+    """Per-class test recall of plain CE with and without the minority classes cut to a few samples."""
+    runs = imbalance_runs()
+    fig, ax = new_figure("wide")
+    x = np.arange(K)
+    for i, (name, label) in enumerate((("balanced data", "all training data"), ("CE", "3 classes cut to 6 %"))):
+        r = runs[name]  # (seeds, K)
+        off = (i - 0.5) * 0.36
+        med = np.median(r, axis=0)
+        ax.bar(x + off, med, width=0.34, color=f"C{i}", label=label)
+        ax.errorbar(x + off, med, yerr=[med - r.min(axis=0), r.max(axis=0) - med], fmt="none",
+                    ecolor=ax.xaxis.label.get_color(), elinewidth=0.9, capsize=2)
+    ax.set_xticks(x, [f"{k}*" if k in MINORITY else str(k) for k in range(K)])
+    ax.set_xlabel("digit class (* = minority in training)")
+    ax.set_ylabel("test recall")
+    ax.set_ylim(0, 1.3)
+    ax.set_yticks([0, 0.2, 0.4, 0.6, 0.8, 1.0])
+    ax.legend(loc="upper center", fontsize=8, ncol=2)
+    ax.set_title(f"MLP 64-32-10, CE; median and range over {len(runs['CE'])} seeds", fontsize=9.5)
+    return fig
+
+
+@figure("imbalance-remedies")
+def imbalance_remedies() -> Figure:
+    """Balanced accuracy and mean minority recall of every remedy (median and range over seeds)."""
+    runs = imbalance_runs()
+    names = list(ALL)[::-1]
+    fig, axes = new_figure("full", ncols=2, sharey=True)
+    fig.set_size_inches(7.2, 4.2)
+    y = np.arange(len(names))
+    for j, ax in enumerate(axes):
+        vals = np.array([summary(runs[n])[j] for n in names])  # (methods, seeds)
+        med = np.median(vals, axis=1)
+        ax.hlines(y, vals.min(axis=1), vals.max(axis=1), color=f"C{j}", linewidth=2.5, alpha=0.5)
+        ax.plot(med, y, "o", color=f"C{j}", markersize=4)
+        ce = np.median(summary(runs["CE"])[j])
+        ax.axvline(ce, color=f"C{j}", linestyle=":", linewidth=1)
+        ax.set_xlabel(("balanced accuracy", "mean recall of classes 3, 5, 8")[j])
+    axes[0].set_yticks(y, names, fontsize=8)
+    axes[0].set_xlim(0.75, 1.0)
+    axes[1].set_xlim(0.2, 1.0)
+    fig.suptitle(f"imbalanced digits; dot = median, bar = range over {len(runs['CE'])} seeds", fontsize=9.5)
+    return fig
+
+
+@figure("dimred-accuracy-vs-k")
+def dimred_accuracy_vs_k() -> Figure:
+    """Test accuracy and relative training time of an MLP after PCA / random projection to k dims."""
+    runs = dimred_runs()
+    base_acc = np.array([r.accuracy for r in runs["none", 64]])
+    base_sec = np.array([r.seconds for r in runs["none", 64]])
+    fig, (ax_acc, ax_t) = new_figure("full", ncols=2)
+    ks = np.array(KS)
+    ax_acc.axhspan(base_acc.min(), base_acc.max(), color="C2", alpha=0.25, linewidth=0)
+    ax_acc.axhline(np.median(base_acc), color="C2", linewidth=1.2, label="no reduction (64)")
+    for i, (method, label) in enumerate((("pca", "PCA to k"), ("random", "Gaussian projection to k"))):
+        acc = np.array([[r.accuracy for r in runs[method, k]] for k in KS])  # (ks, seeds)
+        ratio = np.array([[r.seconds for r in runs[method, k]] for k in KS]) / base_sec  # 同一种子内的比值
+        for ax, v in ((ax_acc, acc), (ax_t, ratio)):
+            ax.fill_between(ks, v.min(axis=1), v.max(axis=1), color=f"C{i}", alpha=0.2, linewidth=0)
+            ax.plot(ks, np.median(v, axis=1), "o-", color=f"C{i}", markersize=3, label=label)
+    for ax in (ax_acc, ax_t):
+        ax.set_xscale("log", base=2)
+        ax.set_xticks(ks, [str(k) for k in KS])
+        ax.set_xlabel("k (input dimensions after reduction)")
+    ax_acc.set_ylabel("test accuracy")
+    ax_acc.set_ylim(0.2, 1.0)
+    ax_acc.legend(loc="lower right", fontsize=8)
+    ax_t.axhline(1.0, color="C2", linewidth=1.2)
+    ax_t.set_ylabel("training time / time without reduction")
+    ax_t.set_ylim(0, 2)
+    n = len(runs["none", 64])
+    fig.suptitle(f"digits, MLP k-32-10, 200 Adam steps; median and range over {n} seeds", fontsize=9.5)
+    return fig
+
+
+@figure("pca-low-variance")
+def pca_low_variance() -> Figure:
+    """Two classes separated only along the direction of least variance; PCA's first axis ignores it."""
+    X, y = low_variance_signal(400, np.random.default_rng(0))
+    p = pca_fit(X, 1)
+    fig, ax = new_figure("wide")
+    for c in (0, 1):
+        ax.scatter(X[y == c, 0], X[y == c, 1], s=6, color=f"C{c}", label=f"class {c}")
+    d = p.components[0] * 12
+    ax.annotate("", xy=(p.mean[0] + d[0], p.mean[1] + d[1]), xytext=(p.mean[0] - d[0], p.mean[1] - d[1]),
+                arrowprops={"arrowstyle": "<->", "color": "C2", "linewidth": 1.6})
+    ax.text(p.mean[0] + d[0], p.mean[1] + d[1] + 0.15, "PC 1", color="C2", ha="right")
+    ax.set_xlabel("$x_0$ (large variance, no label information)")
+    ax.set_ylabel("$x_1$ (small variance)")
+    ax.legend(loc="upper left", fontsize=8, ncol=2)
+    ax.set_ylim(-1.4, 1.6)
+    return fig
+
+
+@figure("tta-ensemble")
+def tta_ensemble_figure() -> Figure:
+    """Test accuracy per seed of one model, with TTA, a 2-model ensemble and both (lines join a seed)."""
+    runs = tta_ensemble_runs()
+    names = list(runs)
+    acc = np.array([runs[n] for n in names])  # (variants, seeds)
+    fig, ax = new_figure("half")
+    fig.set_size_inches(4.6, 3.0)
+    x = np.arange(len(names))
+    for s in range(acc.shape[1]):
+        ax.plot(x, acc[:, s], "-", color="C0", alpha=0.35, linewidth=1)
+    ax.plot(x, np.median(acc, axis=1), "o-", color="C1", markersize=5, label="median")
+    ax.set_xticks(x, ["single", "+ TTA", "2 models", "2 models\n+ TTA"])
+    ax.set_ylabel("test accuracy")
+    ax.legend(loc="lower right", fontsize=8)
+    ax.set_title(f"digits MLP, {acc.shape[1]} seeds (thin lines)", fontsize=9.5)
+    return fig
+
+
+@figure("bilinear-co-occurrence")
+def bilinear_co_occurrence() -> Figure:
+    """Average pooling cannot tell the two maps apart; bilinear pooling can (off-diagonal entries)."""
+    maps = dict(zip(("together", "apart"), co_occurrence_maps(), strict=True))
+    fig, (ax_avg, ax_bil) = new_figure("wide", ncols=2)
+    for i, (name, A) in enumerate(maps.items()):
+        off = (i - 0.5) * 0.36
+        ax_avg.bar(np.arange(2) + off, A.mean(axis=(2, 3))[0], width=0.34, color=f"C{i}", label=f"parts {name}")
+        ax_bil.bar(np.arange(4) + off, bilinear_pool(A, A, average=True)[0], width=0.34, color=f"C{i}")
+    ax_avg.set_xticks([0, 1], ["channel 0", "channel 1"])
+    ax_avg.set_title("average pooling (C values)", fontsize=9.5)
+    ax_bil.set_xticks(range(4), ["(0,0)", "(0,1)", "(1,0)", "(1,1)"])
+    ax_bil.set_title("bilinear pooling (C x C values)", fontsize=9.5)
+    ax_avg.legend(loc="upper left", fontsize=8)
+    for ax in (ax_avg, ax_bil):
+        ax.set_ylim(0, 0.18)
+    return fig

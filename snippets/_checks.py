@@ -33,3 +33,14 @@ def check_float_array(X: object, name: str, ndims: tuple[int, ...]) -> None:
         raise ValueError(f"{name} must have {' or '.join(map(str, ndims))} dimensions, got shape {X.shape}")
     if not np.all(np.isfinite(X)):
         raise ValueError(f"{name} must be finite (no NaN or inf)")
+
+
+def check_binary_matrix(y: object, name: str, ndims: tuple[int, ...]) -> np.ndarray:
+    """Require a NumPy array of 0/1 (int or bool) with one of ``ndims`` dimensions; return it as int64."""
+    if not isinstance(y, np.ndarray) or not (np.issubdtype(y.dtype, np.integer) or y.dtype == np.bool_):
+        raise TypeError(f"{name} must be an integer or bool NumPy array of 0/1, got {type(y).__name__}")
+    if y.ndim not in ndims:
+        raise ValueError(f"{name} must have {' or '.join(map(str, ndims))} dimensions, got shape {y.shape}")
+    if y.size == 0 or not np.isin(y, (0, 1)).all():
+        raise ValueError(f"{name} must be non-empty and hold only 0 and 1")
+    return y.astype(np.int64)

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 from matplotlib.figure import Figure
 
 from snippets.data.bilinear import bilinear_pool, co_occurrence_maps
+from snippets.data.compress_runs import CompressionCurves, compression_curves, distill_experiment
 from snippets.data.dimred_experiment import KS, dimred_runs
+from snippets.data.hpsearch import grid_trials, random_trials, search_regret
 from snippets.data.imbalance_experiment import ALL, MINORITY, K, imbalance_runs, summary
+from snippets.data.leakage import leakage_experiment
 from snippets.data.pca import low_variance_signal, pca_fit
+from snippets.data.pr_vs_roc import auc_and_ap, scores
+from snippets.data.ranking import precision_recall_curve, roc_curve
 from snippets.data.tta_ensemble import tta_ensemble_runs
 from snippets.figures import figure
 from snippets.plotting import new_figure
@@ -148,10 +155,6 @@ def bilinear_co_occurrence() -> Figure:
     for ax in (ax_avg, ax_bil):
         ax.set_ylim(0, 0.18)
     return fig
-from snippets.data.pr_vs_roc import auc_and_ap, scores
-from snippets.data.ranking import precision_recall_curve, roc_curve
-from snippets.figures import figure
-from snippets.plotting import new_figure
 
 # --- data-b: multi-label losses, classification metrics ---------------------------------------
 
@@ -206,16 +209,6 @@ def auc_ap_imbalance() -> Figure:
     ax_pr.legend(loc="center right", fontsize=8)
     return fig
 # --- end data-b ----------------------------------------------------------------------------------
-import functools
-
-import numpy as np
-from matplotlib.figure import Figure
-
-from snippets.data.compress_runs import CompressionCurves, compression_curves, distill_experiment
-from snippets.data.hpsearch import grid_trials, random_trials, search_regret
-from snippets.data.leakage import leakage_experiment
-from snippets.figures import figure
-from snippets.plotting import new_figure
 
 
 # --- data-c: compression and training practice (one block; other helpers add theirs beside it) ---

@@ -12,6 +12,7 @@ from snippets.cnn.params_flops import vgg16_layers
 from snippets.cnn.saved_activations import torch_model
 from snippets.nets.alexnet import alexnet
 from snippets.nets.densenet import densenet
+from snippets.nets.efficientnet import efficientnet_b0
 from snippets.nets.googlenet import GoogLeNet
 from snippets.nets.layer_table import layer_table, table_totals
 from snippets.nets.mobilenet import mobilenet_v2
@@ -43,6 +44,7 @@ NETS: dict[str, Net] = {
     "GoogLeNet": Net(GoogLeNet, 224, 6_624_904, depth=22),  # 不含两个辅助分类器
     "DenseNet-121": Net(densenet, 224, 7_978_856),
     "MobileNetV2": Net(mobilenet_v2, 224, 3_504_872),
+    "EfficientNet-B0": Net(efficientnet_b0, 224, 5_288_548),  # 深度含 SE 的两个全连接层
 }
 
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 from matplotlib.figure import Figure
 
 from snippets.figures import figure
 from snippets.nets.catalogue import all_totals
 from snippets.nets.degradation import degradation_experiment, grad_norm_runs
+from snippets.nets.latency import backbone_table
 from snippets.plotting import new_figure
 
 
@@ -15,7 +18,8 @@ from snippets.plotting import new_figure
 def nets_compare() -> Figure:
     """Parameters against MACs (224 x 224) for every network of the chapter, labelled with depth."""
     fig, ax = new_figure("square")
-    offsets = {"GoogLeNet": (-14, -26), "DenseNet-121": (8, -18), "MobileNetV2": (8, -20)}  # 相近的点: 标签错开
+    offsets = {"GoogLeNet": (-14, -26), "DenseNet-121": (8, -18), "MobileNetV2": (8, -20),
+               "EfficientNet-B0": (-30, 10)}  # 相近的点: 标签错开
     for i, (name, t) in enumerate(all_totals().items()):
         ax.scatter(t["macs"] / 1e9, t["params"] / 1e6, s=20 + 2 * t["depth"], color=f"C{i}", alpha=0.8)
         ax.annotate(f"{name}\ndepth {t['depth']}", (t["macs"] / 1e9, t["params"] / 1e6),
@@ -62,4 +66,31 @@ def nets_grad_norm() -> Figure:
     ax.set_ylabel(r"$\|\partial \mathcal{L} / \partial W^{(l)}\|$")
     ax.set_title("depth 22, at init, 5 seeds")
     ax.legend(loc="upper right")
+    return fig
+
+
+@functools.cache
+def measured_backbones() -> dict[str, dict[str, float]]:
+    """backbone_table() measured once per process: the light and dark renders must plot the same run."""
+    return backbone_table()
+
+
+@figure("nets-latency")
+def nets_latency() -> Figure:
+    """Measured CPU latency against MACs, both as ratios to ResNet-18 (one thread, batch 1, 112 x 112)."""
+    table = measured_backbones()
+    fig, ax = new_figure("square")
+    ax.plot([0.1, 12], [0.1, 12], color="0.5", linestyle="--", linewidth=1, label="latency ratio = MAC ratio")
+    for i, (name, row) in enumerate(table.items()):
+        ax.scatter(row["mac_ratio"], row["latency_ratio"], s=30, color=f"C{i}")
+        ax.annotate(name, (row["mac_ratio"], row["latency_ratio"]), textcoords="offset points",
+                    xytext=(6, -3), fontsize=8)
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlim(0.1, 12)
+    ax.set_ylim(0.1, 12)
+    ax.set_xlabel("MACs / MACs of ResNet-18")
+    ax.set_ylabel("latency / latency of ResNet-18 (median of 5)")
+    ax.set_title("CPU, 1 thread, batch 1, 112x112, build machine")
+    ax.legend(loc="upper left")
     return fig

@@ -54,14 +54,14 @@ def test_fpn_level_hand_cases() -> None:
 def test_fpn_shapes_and_parameter_count() -> None:
     torch.manual_seed(0)
     fpn = FPN([256, 512, 1024, 2048], 256)
-    feats = [torch.zeros(1, c, 128 // 2**i, 128 // 2**i) for i, c in enumerate([256, 512, 1024, 2048])]
+    feats = [torch.zeros(1, c, 16 // 2**i, 16 // 2**i) for i, c in enumerate([256, 512, 1024, 2048])]
     outs = fpn(feats)
-    assert [tuple(o.shape) for o in outs] == [(1, 256, 128, 128), (1, 256, 64, 64), (1, 256, 32, 32), (1, 256, 16, 16)]
+    assert [tuple(o.shape) for o in outs] == [(1, 256, 16, 16), (1, 256, 8, 8), (1, 256, 4, 4), (1, 256, 2, 2)]
     n = sum(p.numel() for p in fpn.parameters())
     assert n == 256 * (256 + 512 + 1024 + 2048) + 4 * 256 + 4 * (256 * 256 * 9 + 256)  # 手算
     # 尺寸不整除时 (奇数边长) 也能对齐
-    odd = [torch.zeros(1, c, s, s) for c, s in zip([256, 512, 1024, 2048], [25, 13, 7, 4], strict=True)]
-    assert [o.shape[-1] for o in fpn(odd)] == [25, 13, 7, 4]
+    odd = [torch.zeros(1, c, s, s) for c, s in zip([256, 512, 1024, 2048], [13, 7, 4, 2], strict=True)]
+    assert [o.shape[-1] for o in fpn(odd)] == [13, 7, 4, 2]
 
 
 def test_fpn_top_down_wiring_matches_numpy() -> None:

@@ -10,13 +10,29 @@ from snippets.detection.boxes import box_iou, cxcywh_to_xyxy, generalized_box_io
 
 
 # --8<-- [start:atss]
+def atss_candidates(anchors: np.ndarray, num_per_level: tuple[int, ...], gt: np.ndarray, topk: int = 9) -> np.ndarray:
+    """Indices (k L, G) of each gt's candidates: on every level, the topk anchors with the closest centres."""
+    a, g = check_boxes(anchors, "anchors"), check_boxes(gt, "gt")
+    k = check_int(topk, "topk", 1)
+    if sum(num_per_level) != len(a) or any(n < 1 for n in num_per_level):
+        raise ValueError(f"num_per_level must be positive counts summing to {len(a)}, got {num_per_level!r}")
+    ca, cg = (a[:, :2] + a[:, 2:]) / 2, (g[:, :2] + g[:, 2:]) / 2
+    dist = np.linalg.norm(ca[:, None, :] - cg[None, :, :], axis=-1)  # (A, G)
+    cand, start = [], 0
+    for n in num_per_level:  # 每层按中心距离取最近的 k 个
+        idx = np.argsort(dist[start:start + n], axis=0, kind="stable")[:min(k, n)]  # (k, G)
+        cand.append(idx + start)
+        start += n
+    return np.concatenate(cand)
+
+
 def atss_assign(anchors: np.ndarray, num_per_level: tuple[int, ...], gt: np.ndarray,
                 topk: int = 9) -> tuple[np.ndarray, np.ndarray]:
     """ATSS (Zhang et al. 2020, algorithm 1): the gt index of each anchor (A,), -1 for a negative.
 
-    For each gt: on every level take the topk anchors whose centres are closest to the gt's centre
-    (candidates); threshold t_g = mean + std of the candidates' IoUs; positives are candidates with
-    IoU >= t_g whose centre lies inside the gt. An anchor positive for several gts takes the highest IoU.
+    For each gt: the candidates above; threshold t_g = mean + std of the candidates' IoUs;
+    positives are candidates with IoU >= t_g whose centre lies inside the gt. An anchor positive
+    for several gts takes the one with the highest IoU.
 
     Args:
         anchors: (A, 4) xyxy, concatenated level by level.
@@ -25,21 +41,12 @@ def atss_assign(anchors: np.ndarray, num_per_level: tuple[int, ...], gt: np.ndar
     Returns:
         matched (A,) and the thresholds t_g (G,).
     """
-    a, g = check_boxes(anchors, "anchors"), check_boxes(gt, "gt")
-    k = check_int(topk, "topk", 1)
-    if sum(num_per_level) != len(a) or any(n < 1 for n in num_per_level):
-        raise ValueError(f"num_per_level must be positive counts summing to {len(a)}, got {num_per_level!r}")
+    cand_idx = atss_candidates(anchors, num_per_level, gt, topk)  # (k L, G)
+    a, g = anchors.astype(np.float64), gt.astype(np.float64)
     iou = box_iou(a, g)  # (A, G)
-    ca, cg = (a[:, :2] + a[:, 2:]) / 2, (g[:, :2] + g[:, 2:]) / 2
-    dist = np.linalg.norm(ca[:, None, :] - cg[None, :, :], axis=-1)  # (A, G)
-    cand, start = [], 0
-    for n in num_per_level:  # 每层按中心距离取最近的 k 个
-        idx = np.argsort(dist[start:start + n], axis=0, kind="stable")[:min(k, n)]  # (k, G)
-        cand.append(idx + start)
-        start += n
-    cand_idx = np.concatenate(cand)  # (k L, G)
     cand_iou = np.take_along_axis(iou, cand_idx, axis=0)  # (k L, G)
     thr = cand_iou.mean(axis=0) + cand_iou.std(axis=0, ddof=1)  # 官方代码用 torch 的 std(): 无偏估计
+    ca = (a[:, :2] + a[:, 2:]) / 2
     cx, cy = ca[cand_idx, 0], ca[cand_idx, 1]  # (k L, G)
     inside = (cx > g[:, 0]) & (cx < g[:, 2]) & (cy > g[:, 1]) & (cy < g[:, 3])
     pos = (cand_iou >= thr) & inside  # (k L, G)

@@ -360,3 +360,33 @@ def mosaic_example() -> Figure:
     for ax in (ax_in, ax_out):
         ax.grid(False)
     return fig
+
+
+@figure("atss-candidates")
+def atss_candidates_figure() -> Figure:
+    """Each object's ATSS candidates (9 per level) by pyramid level and IoU, the threshold mean + std, the positives."""
+    from snippets.detection.anchors import generate_anchors
+    from snippets.detection.assign import atss_assign, atss_candidates
+
+    strides = (8, 16, 32, 64, 128)
+    levels = [generate_anchors(512 // s, 512 // s, s, sizes=(8.0 * s,), ratios=(1.0,)) for s in strides]
+    anchors, counts = np.concatenate(levels), tuple(len(a) for a in levels)
+    gt = np.array([[100.0, 100.0, 132.0, 132.0], [200.0, 150.0, 296.0, 214.0], [40.0, 260.0, 440.0, 500.0]])
+    cand = atss_candidates(anchors, counts, gt, 9)  # (45, 3)
+    matched, thr = atss_assign(anchors, counts, gt, 9)
+    level_of = np.repeat(np.arange(len(strides)), counts)
+    iou = box_iou(anchors, gt)
+    fig, ax = new_figure("wide")
+    names = ["32x32", "96x64", "400x240"]
+    for j in range(len(gt)):
+        idx = cand[:, j]
+        x = level_of[idx] + (j - 1) * 0.27 + (np.arange(len(idx)) % 9 - 4) * 0.022  # 同一层的 9 个候选左右错开
+        pos = matched[idx] == j
+        ax.scatter(x[~pos], iou[idx[~pos], j], s=14, facecolor="none", edgecolor=f"C{j}", linewidths=0.9)
+        ax.scatter(x[pos], iou[idx[pos], j], s=18, color=f"C{j}", label=f"gt {names[j]}: {int(pos.sum())} positives")
+        ax.plot([-0.4, len(strides) - 0.6], [thr[j]] * 2, color=f"C{j}", linestyle="--", linewidth=1.0)
+    ax.set_xticks(range(len(strides)), [f"P{3 + i} (stride {s})" for i, s in enumerate(strides)])
+    ax.set_ylabel("IoU with the object")
+    ax.set_xlabel("pyramid level of the candidate anchor (one 8S square anchor per location)")
+    ax.legend(loc="upper right", fontsize=8)
+    return fig

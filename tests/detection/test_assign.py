@@ -9,7 +9,7 @@ import pytest
 import torch
 
 from snippets.detection.anchors import generate_anchors
-from snippets.detection.assign import atss_assign, hungarian_match, matching_cost
+from snippets.detection.assign import atss_assign, atss_candidates, hungarian_match, matching_cost
 from snippets.detection.boxes import box_iou, cxcywh_to_xyxy, generalized_box_iou
 
 
@@ -27,6 +27,17 @@ def test_atss_hand_case_threshold_is_mean_plus_std() -> None:
     # IoU (1, 1/2, 1/4, 1/16): 均值 29/64, 无偏标准差 26/64 -> 阈值 55/64
     np.testing.assert_allclose(thr, [55 / 64], rtol=1e-14)
     assert matched.tolist() == [0, -1, -1, -1, -1, -1]
+
+
+def test_atss_candidates_are_the_k_nearest_centres_on_each_level() -> None:
+    gt = np.array([[0.0, 0.0, 10.0, 10.0]])
+    anchors = np.array([[20.0, 20.0, 30.0, 30.0], [0.0, 2.5, 10.0, 7.5], [0.0, 0.0, 10.0, 10.0],
+                        [100.0, 100.0, 140.0, 140.0], [-10.0, -10.0, 30.0, 30.0], [-5.0, -5.0, 15.0, 15.0]])
+    # 第 0 层中心距离 (21.2, 0, 0): 取下标 1, 2 (并列按下标); 第 1 层 (134, 7.1, 0): 取 5, 4
+    assert atss_candidates(anchors, (3, 3), gt, topk=2)[:, 0].tolist() == [1, 2, 5, 4]
+    assert atss_candidates(anchors, (3, 3), gt, topk=9).shape == (6, 1)  # k 大于层内锚框数时取全部
+    with pytest.raises(ValueError, match="num_per_level"):
+        atss_candidates(anchors, (3, 2), gt)
 
 
 def test_atss_two_candidates_and_unbiased_std_select_nothing() -> None:

@@ -27,6 +27,10 @@ def mosaic(images: list[np.ndarray], boxes: list[np.ndarray], size: int, centre:
         raise ValueError(f"centre must be two ints inside (0, {S}), got {centre!r}")
     if len(images) != 4 or len(boxes) != 4:
         raise ValueError("images and boxes must each hold 4 entries")
+    if not all(isinstance(im, np.ndarray) for im in images):
+        raise TypeError("images must be NumPy arrays (H, W, C)")
+    if not (min_side >= 0 and 0 <= min_visible <= 1):
+        raise ValueError(f"need min_side >= 0 and min_visible in [0, 1], got {min_side!r}, {min_visible!r}")
     C = images[0].shape[2] if images[0].ndim == 3 else -1
     if any(im.ndim != 3 or im.shape[2] != C for im in images):
         raise ValueError("images must be arrays (H, W, C) with the same C")

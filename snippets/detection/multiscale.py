@@ -68,6 +68,8 @@ def fpn_level(w: np.ndarray, h: np.ndarray, k0: int = 4, canonical: float = 224.
     w, h = np.asarray(w, dtype=np.float64), np.asarray(h, dtype=np.float64)
     if w.shape != h.shape or (w <= 0).any() or (h <= 0).any():
         raise ValueError("w and h must be positive arrays of the same shape")
+    if not canonical > 0:
+        raise ValueError(f"canonical must be > 0, got {canonical!r}")
     if not k_min <= k0 <= k_max:
         raise ValueError(f"need k_min <= k0 <= k_max, got {k_min}, {k0}, {k_max}")
     k = np.floor(k0 + np.log2(np.sqrt(w * h) / canonical))

@@ -68,5 +68,11 @@ def test_bad_input_names_the_argument() -> None:
         mosaic(ims[:3], bx, 100, (50, 50))
     with pytest.raises(ValueError, match="images must"):
         mosaic([np.zeros((5, 5))] * 4, bx, 100, (50, 50))
+    with pytest.raises(TypeError, match="images must be NumPy"):
+        mosaic([[[0.0]]] * 4, bx, 100, (50, 50))
+    with pytest.raises(ValueError, match="min_visible"):
+        mosaic(ims, bx, 100, (50, 50), min_visible=1.5)
+    with pytest.raises(ValueError, match="min_side"):
+        mosaic(ims, bx, 100, (50, 50), min_side=-1.0)
     with pytest.raises(TypeError, match=r"boxes\[0\]"):
         mosaic(ims, [np.zeros((1, 4), dtype=int)] + bx[1:], 100, (50, 50))

@@ -106,6 +106,8 @@ def test_bad_input_names_the_argument() -> None:
         fpn_level(np.array([0.0]), np.array([1.0]))
     with pytest.raises(ValueError, match="k0"):
         fpn_level(np.array([1.0]), np.array([1.0]), k0=7)
+    with pytest.raises(ValueError, match="canonical"):
+        fpn_level(np.array([1.0]), np.array([1.0]), canonical=0.0)
     with pytest.raises(ValueError, match="in_channels"):
         FPN([])
     with pytest.raises(ValueError, match="feats"):

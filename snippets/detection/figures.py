@@ -6,6 +6,14 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
+from snippets.detection.anchor_free import (
+    centerness,
+    draw_heatmap,
+    fcos_encode,
+    fcos_points,
+    gaussian_radius,
+    heatmap_peaks,
+)
 from snippets.detection.ap import match_image, mean_ap, precision_recall
 from snippets.detection.box_coder import smooth_l1
 from snippets.detection.boxes import box_iou, complete_box_iou, distance_box_iou, generalized_box_iou
@@ -292,4 +300,93 @@ def tiny_detector_nms() -> Figure:
     axes[2].set_ylabel("mAP@0.5 (COCO 101-pt)")
     axes[2].set_ylim(0.6, 0.9)
     axes[2].legend(loc="lower right", fontsize=8)
+    return fig
+
+
+@figure("anchor-free-targets")
+def anchor_free_targets() -> Figure:
+    """FCOS centre-ness inside a box, and CenterNet's Gaussian targets for three boxes with their radii."""
+    fig, (ax_c, ax_h) = new_figure("full", ncols=2)
+    box = np.array([[8.0, 16.0, 88.0, 56.0]])
+    pts = fcos_points(9, 12, 8)
+    d = fcos_encode(pts, box)[:, 0]  # (P, 4)
+    inside = d.min(axis=1) > 0
+    ax_c.scatter(*pts[~inside].T, s=6, color="C6", alpha=0.5)
+    sc = ax_c.scatter(*pts[inside].T, s=28, c=centerness(d[inside]), cmap="viridis", vmin=0, vmax=1)
+    fig.colorbar(sc, ax=ax_c, label="centre-ness", shrink=0.8)
+    _draw(ax_c, box[0], "C3", lw=1.6)
+    ax_c.set_title("FCOS: stride-8 points")
+    ax_c.set_xlim(0, 96)
+    ax_c.set_ylim(72, 0)
+    ax_c.set_aspect("equal")
+    ax_c.grid(False)
+    boxes = np.array([[2.0, 6.0, 22.0, 30.0], [26.0, 2.0, 58.0, 38.0], [12.0, 32.0, 20.0, 40.0]])  # 输出图坐标
+    centres = ((boxes[:, :2] + boxes[:, 2:]) / 2).astype(int)
+    radii = np.array([max(0, int(gaussian_radius(b[3] - b[1], b[2] - b[0]))) for b in boxes], dtype=float)
+    Y = draw_heatmap((44, 64), centres, radii)
+    ax_h.imshow(Y, cmap="magma", vmin=0, vmax=1, extent=(0, 64, 44, 0))
+    for b, r in zip(boxes, radii, strict=True):
+        _draw(ax_h, b, "C2", lw=1.2)
+        ax_h.text(b[0] + 0.8, b[1] + 2.6, f"r = {int(r)}", color="C2", fontsize=8)
+    s, _, ys, xs = heatmap_peaks(Y[None], k=10)
+    ax_h.plot(xs[s > 0.1] + 0.5, ys[s > 0.1] + 0.5, "x", color="C0", markersize=7, label="3x3 max-pool peaks")
+    ax_h.legend(loc="lower right", fontsize=8)
+    ax_h.set_title("CenterNet: target heatmap")
+    ax_h.grid(False)
+    return fig
+
+
+@figure("mosaic-example")
+def mosaic_example() -> Figure:
+    """Four synthetic images with their boxes, and their Mosaic around a centre point with shifted, clipped boxes."""
+    from snippets.detection.mosaic import mosaic
+    from snippets.detection.tiny_detector import make_shapes
+
+    X, boxes, _ = make_shapes(4, np.random.default_rng(3))
+    ims = [np.clip(x[0], 0, 1)[:, :, None] for x in X]  # 4 x (64, 64, 1)
+    fig, (ax_in, ax_out) = new_figure("full", ncols=2)
+    tiled = np.block([[ims[0][:, :, 0], ims[1][:, :, 0]], [ims[2][:, :, 0], ims[3][:, :, 0]]])
+    ax_in.imshow(tiled, cmap="gray", vmin=0, vmax=1, extent=(0, 128, 128, 0))
+    for i, b in enumerate(boxes):
+        for bb in b:
+            _draw(ax_in, bb + np.array([64 * (i % 2), 64 * (i // 2)] * 2), f"C{i}", lw=1.4)
+    ax_in.set_title("4 training images")
+    canvas, out, src = mosaic(ims, boxes, 96, (40, 54))
+    ax_out.imshow(canvas[:, :, 0], cmap="gray", vmin=0, vmax=1, extent=(0, 96, 96, 0))
+    for bb, i in zip(out, src, strict=True):
+        _draw(ax_out, bb, f"C{int(i)}", lw=1.4)
+    ax_out.plot([40], [54], "+", color="C4", markersize=10, markeredgewidth=2)
+    ax_out.set_title(f"Mosaic 96x96: {len(out)} of {sum(len(b) for b in boxes)} boxes kept")
+    for ax in (ax_in, ax_out):
+        ax.grid(False)
+    return fig
+
+
+@figure("atss-candidates")
+def atss_candidates_figure() -> Figure:
+    """Each object's ATSS candidates (9 per level) by pyramid level and IoU, the threshold mean + std, the positives."""
+    from snippets.detection.anchors import generate_anchors
+    from snippets.detection.assign import atss_assign, atss_candidates
+
+    strides = (8, 16, 32, 64, 128)
+    levels = [generate_anchors(512 // s, 512 // s, s, sizes=(8.0 * s,), ratios=(1.0,)) for s in strides]
+    anchors, counts = np.concatenate(levels), tuple(len(a) for a in levels)
+    gt = np.array([[100.0, 100.0, 132.0, 132.0], [200.0, 150.0, 296.0, 214.0], [40.0, 260.0, 440.0, 500.0]])
+    cand = atss_candidates(anchors, counts, gt, 9)  # (45, 3)
+    matched, thr = atss_assign(anchors, counts, gt, 9)
+    level_of = np.repeat(np.arange(len(strides)), counts)
+    iou = box_iou(anchors, gt)
+    fig, ax = new_figure("wide")
+    names = ["32x32", "96x64", "400x240"]
+    for j in range(len(gt)):
+        idx = cand[:, j]
+        x = level_of[idx] + (j - 1) * 0.27 + (np.arange(len(idx)) % 9 - 4) * 0.022  # 同一层的 9 个候选左右错开
+        pos = matched[idx] == j
+        ax.scatter(x[~pos], iou[idx[~pos], j], s=14, facecolor="none", edgecolor=f"C{j}", linewidths=0.9)
+        ax.scatter(x[pos], iou[idx[pos], j], s=18, color=f"C{j}", label=f"gt {names[j]}: {int(pos.sum())} positives")
+        ax.plot([-0.4, len(strides) - 0.6], [thr[j]] * 2, color=f"C{j}", linestyle="--", linewidth=1.0)
+    ax.set_xticks(range(len(strides)), [f"P{3 + i} (stride {s})" for i, s in enumerate(strides)])
+    ax.set_ylabel("IoU with the object")
+    ax.set_xlabel("pyramid level of the candidate anchor (one 8S square anchor per location)")
+    ax.legend(loc="upper right", fontsize=8)
     return fig

@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def main(out: Path, wanted: list[str]) -> None:
     sys.path.insert(0, str(ROOT))  # this checkout's snippets/, whatever else is installed
-    from snippets.figures import render_registered
+    from snippets.figures import render_both
 
     for item in wanted:
         chapter, _, name = item.partition("/")
@@ -26,8 +26,9 @@ def main(out: Path, wanted: list[str]) -> None:
         importlib.import_module(f"snippets.{chapter}.figures")
         folder = out / chapter
         folder.mkdir(parents=True, exist_ok=True)
-        for theme, suffix in (("light", ""), ("dark", "-dark")):
-            (folder / f"{name}{suffix}.svg").write_bytes(render_registered(name, theme))
+        svgs = render_both(name)  # raises if text is too small to read or the themes look the same
+        (folder / f"{name}.svg").write_bytes(svgs["light"])
+        (folder / f"{name}-dark.svg").write_bytes(svgs["dark"])
 
 
 if __name__ == "__main__":

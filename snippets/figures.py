@@ -20,20 +20,36 @@ FigureFn = Callable[[], Figure]
 FIGURE_MODULES = tuple(sorted(f"snippets.{p.parent.name}.figures" for p in Path(__file__).parent.glob("*/figures.py")))
 
 _REGISTRY: dict[str, FigureFn] = {}
+_MEASURED: dict[str, str] = {}
 
 
-def figure(name: str) -> Callable[[FigureFn], FigureFn]:
-    """Decorator that registers a figure function under ``name`` (lowercase, digits, '-')."""
+def figure(name: str, *, measured: str | None = None) -> Callable[[FigureFn], FigureFn]:
+    """Decorator that registers a figure function under ``name`` (lowercase, digits, '-').
+
+    ``measured`` marks a figure that shows a measurement of the machine that builds the site (e.g.
+    latency ratios) and says what it measures: such a figure is the one output two clean builds
+    may not reproduce byte for byte, and its caption must say it was measured on the build machine.
+    """
     if not name or not all(c.isdigit() or c == "-" or "a" <= c <= "z" for c in name):
         raise ValueError(f"figure name must use a-z, 0-9 and '-', got {name!r}")
+    if measured is not None and (not isinstance(measured, str) or not measured.strip()):
+        raise ValueError(f"measured must say what the figure measures, got {measured!r}")
 
     def register(fn: FigureFn) -> FigureFn:
         if name in _REGISTRY and _REGISTRY[name] is not fn:
             raise ValueError(f"figure name {name!r} is registered twice")
         _REGISTRY[name] = fn
+        if measured is not None:
+            _MEASURED[name] = measured
         return fn
 
     return register
+
+
+def measured() -> dict[str, str]:
+    """The registered figures that show a measurement of the build machine, and what each measures."""
+    registry()
+    return dict(sorted(_MEASURED.items()))
 
 
 def registry() -> dict[str, FigureFn]:
@@ -49,9 +65,39 @@ def render(name: str, theme: Theme) -> bytes:
     return render_registered(name, theme)
 
 
+# On a 390 px phone a full-width figure is shown at about half size; tapping it shows it at its own
+# size (docs/javascripts/figures.js), where 7.5 pt is 10 CSS px: the smallest text a reader should
+# have to read.
+MIN_FONT_PT = 7.5
+
+
+def small_text(fig: Figure) -> list[tuple[str, float]]:
+    """Visible text of a drawn figure set below MIN_FONT_PT, as (text, size in pt), sorted."""
+    from matplotlib.text import Text
+
+    texts = [t for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+    return sorted({(t.get_text(), size) for t in texts if (size := float(t.get_fontsize())) < MIN_FONT_PT})
+
+
 def render_registered(name: str, theme: Theme) -> bytes:
-    """Render a figure whose chapter module is already imported; the build imports only that one."""
+    """Render a figure whose chapter module is already imported; the build imports only that one.
+
+    Raises ValueError if any text in it is smaller than MIN_FONT_PT.
+    """
     if name not in _REGISTRY:
         raise KeyError(f"no figure named {name!r}; known: {', '.join(sorted(_REGISTRY))}")
     with themed(theme):
-        return to_svg(_REGISTRY[name]())
+        fig = _REGISTRY[name]()
+        svg = to_svg(fig)  # drawing it creates the legends and tick labels checked next
+    small = small_text(fig)
+    if small:
+        raise ValueError(f"figure {name!r}: text below {MIN_FONT_PT} pt: {small[:5]}")
+    return svg
+
+
+def render_both(name: str) -> dict[Theme, bytes]:
+    """The light and the dark SVG of a registered figure (imported); ValueError if they are equal."""
+    out: dict[Theme, bytes] = {theme: render_registered(name, theme) for theme in ("light", "dark")}
+    if out["light"] == out["dark"]:
+        raise ValueError(f"figure {name!r}: the dark render equals the light one (colours set by hand?)")
+    return out

@@ -1,43 +1,104 @@
-"""Every registered figure (snippets/figures.py) renders in both themes, byte-identically twice.
+"""Rendering a figure refuses what a reader could not read, in either theme.
 
-The site-level test tests/site_checks/test_figures_used.py checks the other direction: every
-figure a page shows is registered, and every registered figure is shown.
+The build renders every registered figure through `render_both` (hooks/render_figures.py), so
+these rules hold for every figure on the site whenever it builds: the strict build in
+tests/site_checks fails on a figure with text below 7.5 pt or a dark render equal to the light one,
+and its two clean builds must give byte-identical figures. tests/site_checks/test_figures_used.py
+checks that every figure a page shows is registered, and every registered figure is shown.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+
 import pytest
+from matplotlib.figure import Figure
 
-from snippets.figures import registry, render
+import snippets.figures as figures
+from snippets.plotting import new_figure
 
-
-@pytest.mark.parametrize("name", sorted(registry()))
-def test_figure_renders_in_both_themes_identically_twice(name: str) -> None:
-    light = render(name, "light")
-    assert light.startswith(b"<?xml")
-    assert render(name, "light") == light
-    dark = render(name, "dark")
-    assert dark.startswith(b"<?xml") and dark != light
-    assert render(name, "dark") == dark
+Register = Callable[[str, Callable[[], Figure]], None]
 
 
-# On a 390 px phone a full-width figure is shown at about half size; tapping it shows it at its own
-# size (docs/javascripts/figures.js), where 7.5 pt is 10 CSS px: the smallest text a reader should
-# have to read.
-MIN_FONT_PT = 7.5
+@pytest.fixture
+def temporary_figure() -> Iterator[Register]:
+    """Register figures for one test only."""
+    names: list[str] = []
+
+    def register(name: str, fn: Callable[[], Figure]) -> None:
+        figures.figure(name)(fn)
+        names.append(name)
+
+    yield register
+    for name in names:
+        figures._REGISTRY.pop(name, None)
+        figures._MEASURED.pop(name, None)
 
 
-@pytest.mark.parametrize("name", sorted(registry()))
-def test_figure_text_is_at_least_min_font_size(name: str) -> None:
-    import matplotlib.pyplot as plt
-    from matplotlib.text import Text
+def _plot(title_pt: float = 10, tick_pt: float | None = None) -> Callable[[], Figure]:
+    def draw() -> Figure:
+        fig, ax = new_figure("half")
+        ax.plot([0, 1, 2], [0, 1, 4], label="y = x^2")
+        ax.set_title("growth", fontsize=title_pt)
+        ax.legend()
+        if tick_pt is not None:
+            ax.tick_params(labelsize=tick_pt)
+        return fig
 
-    from snippets.plotting import themed
+    return draw
 
-    with themed("light"):
-        fig = registry()[name]()
-        fig.canvas.draw()  # legends and tick labels exist only once drawn
-        small = {(t.get_text(), t.get_fontsize()) for t in fig.findobj(Text)
-                 if t.get_visible() and t.get_text().strip() and t.get_fontsize() < MIN_FONT_PT}
-        plt.close(fig)
-    assert not small, f"text below {MIN_FONT_PT} pt: {sorted(small)[:5]}"
+
+def test_a_legible_figure_renders_as_two_different_svgs(temporary_figure: Register) -> None:
+    temporary_figure("test-legible", _plot())
+    svgs = figures.render_both("test-legible")
+    assert svgs["light"].startswith(b"<?xml") and svgs["dark"].startswith(b"<?xml")
+    assert svgs["light"] != svgs["dark"]
+
+
+def test_a_title_below_the_minimum_size_is_refused(temporary_figure: Register) -> None:
+    temporary_figure("test-small-title", _plot(title_pt=6))
+    with pytest.raises(ValueError, match=r"test-small-title.*below 7\.5 pt.*'growth', 6\.0"):
+        figures.render_registered("test-small-title", "light")
+
+
+def test_tick_labels_made_while_drawing_are_checked_too(temporary_figure: Register) -> None:
+    temporary_figure("test-small-ticks", _plot(tick_pt=7))
+    with pytest.raises(ValueError, match=r"below 7\.5 pt.*7\.0"):
+        figures.render_registered("test-small-ticks", "dark")
+
+
+def test_text_at_exactly_the_minimum_passes(temporary_figure: Register) -> None:
+    temporary_figure("test-min-text", _plot(title_pt=figures.MIN_FONT_PT, tick_pt=figures.MIN_FONT_PT))
+    assert figures.render_registered("test-min-text", "light").startswith(b"<?xml")
+
+
+def test_a_figure_that_ignores_the_theme_is_refused(temporary_figure: Register,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    temporary_figure("test-theme-blind", _plot())
+    light_only = figures.themed
+    monkeypatch.setattr(figures, "themed", lambda theme: light_only("light"))
+    with pytest.raises(ValueError, match="test-theme-blind.*dark render equals the light one"):
+        figures.render_both("test-theme-blind")
+
+
+def test_an_unknown_name_is_refused() -> None:
+    with pytest.raises(KeyError, match="no figure named 'no-such-figure'"):
+        figures.render_registered("no-such-figure", "light")
+
+
+def test_a_name_registered_twice_is_refused(temporary_figure: Register) -> None:
+    temporary_figure("test-twice", _plot())
+    with pytest.raises(ValueError, match="registered twice"):
+        figures.figure("test-twice")(_plot())
+
+
+def test_a_measured_figure_says_what_it_measures(temporary_figure: Register) -> None:
+    with pytest.raises(ValueError, match="measured must say what"):
+        figures.figure("test-measured-empty", measured=" ")
+    assert "test-measured-empty" not in figures._REGISTRY
+    figures.figure("test-measured", measured="latency of two networks on this CPU")(_plot())
+    temporary_figure("test-measured", figures._REGISTRY["test-measured"])  # removed after the test
+    temporary_figure("test-unmeasured", _plot())
+    found = figures.measured()
+    assert found["test-measured"] == "latency of two networks on this CPU"
+    assert "test-unmeasured" not in found

@@ -94,7 +94,7 @@ def test_asymmetric_loss_hand_case_and_easy_negatives_dropped() -> None:
     np.testing.assert_allclose(asymmetric_loss(z, Y, 1.0, 2.0, 0.2), expected, rtol=1e-12)
 
 
-def test_asymmetric_loss_gradient_matches_torch_autograd_of_the_formula() -> None:
+def test_asymmetric_loss_value_matches_the_formula_written_in_torch() -> None:
     z, Y = _batch(5, 3, seed=4, scale=2.0)
     zt = torch.tensor(z, requires_grad=True)
     p = torch.sigmoid(zt)
@@ -114,6 +114,12 @@ def test_bad_inputs_name_the_argument() -> None:
         sigmoid_bce(z, Y + 1)
     with pytest.raises(ValueError, match="reduction"):
         sigmoid_bce(z, Y, reduction="avg")
+    with pytest.raises(ValueError, match="pos_weight"):
+        sigmoid_bce(z, Y, np.ones(3))
+    with pytest.raises(ValueError, match="pos_weight"):
+        sigmoid_bce(z, Y, np.array([1.0, -2.0]))
+    with pytest.raises(TypeError, match="x"):
+        softplus([0.0, 1.0])  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="Y"):
         softmax_ce_soft(z, np.zeros_like(Y))
     with pytest.raises(ValueError, match="gamma_neg"):

@@ -136,3 +136,17 @@ def test_pos_weight_moves_the_optimal_probability_to_w_pi_over_w_pi_plus_1_minus
         1 - pi) * np.asarray(sigmoid_bce(z, np.zeros_like(z, dtype=np.int64), np.array([w]), "none"))
     p_best = 1 / (1 + np.exp(-z[np.argmin(expected), 0]))
     assert p_best == pytest.approx(w * pi / (w * pi + 1 - pi), abs=1e-4)
+
+
+@pytest.mark.parametrize(("dtype", "z_ok", "z_clamped"), [(torch.float64, 36.5, 36.9), (torch.float32, 16.4, 16.8)])
+def test_bceloss_on_sigmoid_hits_the_clamp_where_the_page_says(
+    dtype: torch.dtype, z_ok: float, z_clamped: float
+) -> None:
+    # the page: sigmoid(z) rounds to 1 near z = 36.7 in float64 and z = 16.6 in float32 (1 + e^{-z} == 1)
+    z = torch.tensor([z_ok, z_clamped], dtype=dtype)
+    loss = F.binary_cross_entropy(torch.sigmoid(z), torch.zeros(2, dtype=dtype), reduction="none")
+    assert z_ok - 1.0 < loss[0].item() < z_ok + 1.0  # not clamped yet (already inexact near the rounding point)
+    assert loss[1].item() == 100.0
+    # positive side, float64: sigmoid(z) underflows to 0 just below z = -709.78 (e^{-z} overflows)
+    assert torch.sigmoid(torch.tensor([-709.5, -710.0], dtype=torch.float64)).tolist()[1] == 0.0
+    assert torch.sigmoid(torch.tensor(-709.5, dtype=torch.float64)).item() > 0.0

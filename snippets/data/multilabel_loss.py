@@ -27,7 +27,8 @@ def _reduce(loss: np.ndarray, reduction: str) -> np.ndarray | float:
 
 # --8<-- [start:bce]
 def softplus(x: np.ndarray) -> np.ndarray:
-    """log(1 + e^x) without overflow: max(x, 0) + log1p(e^{-|x|})."""
+    """log(1 + e^x) without overflow: max(x, 0) + log1p(e^{-|x|}). x: float array, shape (N,) or (N, K)."""
+    check_float_array(x, "x", (1, 2))
     return np.maximum(x, 0.0) + np.log1p(np.exp(-np.abs(x)))
 
 
@@ -45,6 +46,10 @@ def sigmoid_bce(
         the loss; shape (N, K) for 'none'.
     """
     Y = _check(z, Y)
+    if pos_weight is not None:
+        check_float_array(pos_weight, "pos_weight", (1,))
+        if pos_weight.shape != (z.shape[1],) or (pos_weight < 0).any():
+            raise ValueError(f"pos_weight must have shape ({z.shape[1]},) and be >= 0, got {pos_weight.shape}")
     w = np.ones(z.shape[1]) if pos_weight is None else pos_weight  # (K,)
     # -log sigma(z) = softplus(-z),  -log(1 - sigma(z)) = softplus(z): never log(0)
     loss = w * Y * softplus(-z) + (1 - Y) * softplus(z)  # (N, K)

@@ -94,7 +94,7 @@ def test_asymmetric_loss_hand_case_and_easy_negatives_dropped() -> None:
     np.testing.assert_allclose(asymmetric_loss(z, Y, 1.0, 2.0, 0.2), expected, rtol=1e-12)
 
 
-def test_asymmetric_loss_gradient_matches_torch_autograd_of_the_formula() -> None:
+def test_asymmetric_loss_value_matches_the_formula_written_in_torch() -> None:
     z, Y = _batch(5, 3, seed=4, scale=2.0)
     zt = torch.tensor(z, requires_grad=True)
     p = torch.sigmoid(zt)
@@ -114,6 +114,12 @@ def test_bad_inputs_name_the_argument() -> None:
         sigmoid_bce(z, Y + 1)
     with pytest.raises(ValueError, match="reduction"):
         sigmoid_bce(z, Y, reduction="avg")
+    with pytest.raises(ValueError, match="pos_weight"):
+        sigmoid_bce(z, Y, np.ones(3))
+    with pytest.raises(ValueError, match="pos_weight"):
+        sigmoid_bce(z, Y, np.array([1.0, -2.0]))
+    with pytest.raises(TypeError, match="x"):
+        softplus([0.0, 1.0])  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="Y"):
         softmax_ce_soft(z, np.zeros_like(Y))
     with pytest.raises(ValueError, match="gamma_neg"):
@@ -130,3 +136,17 @@ def test_pos_weight_moves_the_optimal_probability_to_w_pi_over_w_pi_plus_1_minus
         1 - pi) * np.asarray(sigmoid_bce(z, np.zeros_like(z, dtype=np.int64), np.array([w]), "none"))
     p_best = 1 / (1 + np.exp(-z[np.argmin(expected), 0]))
     assert p_best == pytest.approx(w * pi / (w * pi + 1 - pi), abs=1e-4)
+
+
+@pytest.mark.parametrize(("dtype", "z_ok", "z_clamped"), [(torch.float64, 36.5, 36.9), (torch.float32, 16.4, 16.8)])
+def test_bceloss_on_sigmoid_hits_the_clamp_where_the_page_says(
+    dtype: torch.dtype, z_ok: float, z_clamped: float
+) -> None:
+    # the page: sigmoid(z) rounds to 1 near z = 36.7 in float64 and z = 16.6 in float32 (1 + e^{-z} == 1)
+    z = torch.tensor([z_ok, z_clamped], dtype=dtype)
+    loss = F.binary_cross_entropy(torch.sigmoid(z), torch.zeros(2, dtype=dtype), reduction="none")
+    assert z_ok - 1.0 < loss[0].item() < z_ok + 1.0  # not clamped yet (already inexact near the rounding point)
+    assert loss[1].item() == 100.0
+    # positive side, float64: sigmoid(z) underflows to 0 just below z = -709.78 (e^{-z} overflows)
+    assert torch.sigmoid(torch.tensor([-709.5, -710.0], dtype=torch.float64)).tolist()[1] == 0.0
+    assert torch.sigmoid(torch.tensor(-709.5, dtype=torch.float64)).item() > 0.0

@@ -65,6 +65,14 @@ def test_hand_case_with_a_tie() -> None:
     assert average_precision_trapezoid(y, s) == pytest.approx(0.5 + 0.5 * (1 + 2 / 3) / 2)
 
 
+@pytest.mark.parametrize("seed", range(5))
+def test_trapezoid_is_below_step_ap_without_ties(seed: int) -> None:
+    # no ties: every recall step runs from the point after a negative up to the next positive, precision rising
+    y, s = _data(seed, decimals=6)
+    assert np.unique(s).size == s.size
+    assert average_precision_trapezoid(y, s) < average_precision(y, s)
+
+
 def test_auc_is_invariant_to_monotone_transforms_and_flips_with_the_score() -> None:
     y, s = _data(7, decimals=6)
     assert auc_pairwise(y, np.exp(3 * s)) == pytest.approx(auc_pairwise(y, s))

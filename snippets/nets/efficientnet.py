@@ -47,6 +47,9 @@ class MBConv(nn.Module):
 
     def __init__(self, c_in: int, c_out: int, kernel_size: int, stride: int, t: int) -> None:
         super().__init__()
+        c_in, c_out = check_int(c_in, "c_in", 1), check_int(c_out, "c_out", 1)
+        kernel_size, stride = check_int(kernel_size, "kernel_size", 1), check_int(stride, "stride", 1)
+        t = check_int(t, "t", 1)  # 扩张倍数
         hidden = c_in * t
         layers: list[nn.Module] = [conv_bn_silu(c_in, hidden, 1)] if t != 1 else []  # 1x1 升维
         layers += [conv_bn_silu(hidden, hidden, kernel_size, stride, groups=hidden),  # 深度卷积

@@ -61,10 +61,15 @@ class ShuffleUnit(nn.Module):
 
     def __init__(self, c_in: int, c_out: int, groups: int, stride: int) -> None:
         super().__init__()
-        c_in, g = check_int(c_in, "c_in", 1), check_int(groups, "groups", 1)
+        c_in, c_out, g = check_int(c_in, "c_in", 1), check_int(c_out, "c_out", 1), check_int(groups, "groups", 1)
         self.stride = check_int(stride, "stride", 1)
+        if stride not in (1, 2):
+            raise ValueError(f"stride must be 1 or 2, got {stride}")
         c_branch = c_out - c_in if stride == 2 else c_out  # 步长 2: 与平均池化后的输入拼接
         mid = c_out // 4  # 瓶颈宽度: 输出的 1/4
+        if (stride == 1 and c_out != c_in) or c_branch < 1 or any(c % g for c in (c_in, mid, c_branch)):
+            raise ValueError(f"c_out must equal c_in (stride 1) or exceed it (stride 2), with groups dividing c_in, "
+                             f"c_out / 4 and the branch width; got c_in={c_in}, c_out={c_out}, groups={g}")
         self.g = g
         self.gconv1 = nn.Sequential(nn.Conv2d(c_in, mid, 1, groups=g, bias=False), nn.BatchNorm2d(mid), nn.ReLU())
         self.dw = nn.Sequential(nn.Conv2d(mid, mid, 3, stride, 1, groups=mid, bias=False), nn.BatchNorm2d(mid))

@@ -55,3 +55,7 @@ def test_bad_inputs_name_the_argument() -> None:
         compound_scaling(1, beta=0.5)
     with pytest.raises(ValueError, match="num_classes"):
         efficientnet_b0(num_classes=0)
+    with pytest.raises(ValueError, match="^t must"):
+        MBConv(16, 24, 3, 2, 0)
+    with pytest.raises(ValueError, match="kernel_size"):
+        MBConv(16, 24, 0, 2, 6)

@@ -18,6 +18,7 @@ from snippets.nets.latency import (
     static_costs,
 )
 from snippets.nets.layer_table import count_params
+from snippets.nets.nin import fc_head_params
 
 
 def test_static_costs_hand_case() -> None:
@@ -97,27 +98,19 @@ def test_bad_inputs_name_the_argument() -> None:
         adaptive_head(BACKBONES["AlexNet"], 0)
 
 
-@pytest.mark.experiment
-def test_mobilenet_and_efficientnet_run_slower_than_their_macs_predict(one_thread: None) -> None:
-    """The page's observation, with a wide margin: at batch 1 on one thread, latency / MACs of
-    MobileNetV2 and EfficientNet-B0 (depthwise convs, many activations per MAC) are well above
-    ResNet-18's (measured 2-2.6x on the build machine under load; asserted > 1.3x). AlexNet's excess
-    (its FC weights are read once per image) varied from 1.3x to 2x with the machine's load: not asserted."""
-    names = ("ResNet-18", "MobileNetV2", "EfficientNet-B0")
-    torch.manual_seed(0)
-    models = {n: BACKBONES[n]() for n in names}
-    ratios = latency_ratios(measure_latency(models, torch.randn(1, 3, 112, 112), repeats=3), "ResNet-18")
-    macs = {n: static_costs(BACKBONES[n], 112)["macs"] for n in names}
-    for n in names[1:]:
-        assert ratios[n] / (macs[n] / macs["ResNet-18"]) > 1.3
-
-
 def test_page_statements_on_static_costs() -> None:
+    """Machine-independent reasons for the figure's build-machine observation (no timing asserted here):
+    MobileNetV2 and EfficientNet-B0 do few MACs per number moved and write ~3x ResNet-18's activations."""
     s = {n: static_costs(b, 224) for n, b in BACKBONES.items()}
     assert s["DenseNet-121"]["params"] < s["ResNet-50"]["params"] / 3
     assert 0.9 < s["DenseNet-121"]["activations"] / s["ResNet-50"]["activations"] < 1
     assert s["MobileNetV2"]["macs"] < s["ResNet-18"]["macs"] / 5
-    assert round(58_631_144 * 4 / 1e6) == 235  # AlexNet 三个全连接层的 float32 字节数 (MB)
+    for n in ("MobileNetV2", "EfficientNet-B0"):  # MACs < 1/4, 激活约 3 倍 (ResNet-18), 七成 (ResNet-50)
+        assert s[n]["macs"] < s["ResNet-18"]["macs"] / 4
+        assert round(s[n]["activations"] / s["ResNet-18"]["activations"]) == 3
+        assert round(s[n]["activations"] / s["ResNet-50"]["activations"], 1) == 0.7
+    fc_bytes = fc_head_params(256, 6, 6, (4096, 4096), 1000) * 4  # AlexNet 三个全连接层, float32
+    assert round(fc_bytes / 1e6) == 235
     intensity = {n: v["macs"] / (v["params"] + v["activations"]) for n, v in s.items()}
     low = sorted(intensity, key=intensity.__getitem__)[:3]
     assert set(low) == {"AlexNet", "MobileNetV2", "EfficientNet-B0"}

@@ -27,6 +27,13 @@ def test_c3_table_shape_by_hand() -> None:
     assert len(set(C3_TABLE)) == 16  # 16 个图看到的输入组合各不相同: 打破对称
 
 
+def test_c3_table_equals_table_i_of_the_paper() -> None:
+    # 论文表 I, 逐行抄写: 行是 S2 的特征图 0..5, 列是 C3 的特征图 0..15
+    rows = ["X...XXX..XXXX.XX", "XX...XXX..XXXX.X", "XXX...XXX..X.XXX",
+            ".XXX..XXXX..X.XX", "..XXX..XXXX.XX.X", "...XXX..XXXX.XXX"]
+    assert [{i for i in range(6) if rows[i][j] == "X"} for j in range(16)] == [set(t) for t in C3_TABLE]
+
+
 def test_paper_module_has_60000_trainable_parameters_per_layer() -> None:
     net = lenet5(paper=True)
     assert count_params(net) == 60_000

@@ -69,5 +69,11 @@ def test_bad_inputs_name_the_argument() -> None:
         group_reach(6, 0, True)
     with pytest.raises(ValueError, match="stride"):
         ShuffleUnit(8, 8, 2, 0)
+    with pytest.raises(ValueError, match="stride"):
+        ShuffleUnit(8, 8, 2, 3)
+    with pytest.raises(ValueError, match="c_out"):
+        ShuffleUnit(240, 120, 3, 1)
+    with pytest.raises(ValueError, match="c_out"):
+        ShuffleUnit(240, 240, 3, 2)
     with pytest.raises(ValueError, match="c1"):
         pointwise_memory_access(1, 1, 0, 1)

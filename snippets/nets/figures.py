@@ -75,7 +75,7 @@ def measured_backbones() -> dict[str, dict[str, float]]:
     return backbone_table()
 
 
-@figure("nets-latency")
+@figure("nets-latency", measured="CPU latency of every network of the chapter, as ratios to ResNet-18 in one run")
 def nets_latency() -> Figure:
     """Measured CPU latency against MACs, both as ratios to ResNet-18 (one thread, batch 1, 112 x 112)."""
     table = measured_backbones()

@@ -97,10 +97,10 @@ def dataset_miou(y_true: Sequence[np.ndarray], y_pred: Sequence[np.ndarray], num
 
 
 def dice_from_iou(iou: np.ndarray | float) -> np.ndarray:
-    """Dice = 2 IoU / (1 + IoU), per class (same TP, FP, FN)."""
+    """Dice = 2 IoU / (1 + IoU), per class (same TP, FP, FN); NaN (a class with an empty union) stays NaN."""
     x = np.asarray(iou, dtype=np.float64)
-    if not np.all((x >= 0) & (x <= 1)):
-        raise ValueError("iou must be in [0, 1]")
+    if not np.all(((x >= 0) & (x <= 1)) | np.isnan(x)):
+        raise ValueError("iou must be in [0, 1] or NaN")
     return 2 * x / (1 + x)
 
 

@@ -83,6 +83,8 @@ def test_seg_scores_dice_equals_dice_from_iou() -> None:
     rng = np.random.default_rng(0)
     s = seg_scores(confusion_matrix(rng.integers(0, 3, (4, 5)), rng.integers(0, 3, (4, 5)), 3))
     np.testing.assert_allclose(s.dice, dice_from_iou(s.iou), rtol=1e-12)
+    s = seg_scores(confusion_matrix(np.zeros((2, 2), dtype=np.int64), np.zeros((2, 2), dtype=np.int64), 3))
+    np.testing.assert_allclose(dice_from_iou(s.iou), s.dice, rtol=1e-12)  # 类 1、2 并集为空: 两边都是 NaN
 
 
 def test_ignored_pixels_change_nothing() -> None:

@@ -16,6 +16,7 @@ from snippets.segmentation.tiny_seg import (
     dice_loss_torch,
     experiment_claims,
     experiment_scores,
+    experiment_summary,
     make_seg_shapes,
     predict,
     seg_run,
@@ -36,7 +37,8 @@ def test_make_seg_shapes_labels_are_exact_and_the_rare_class_is_rare() -> None:
     # 小方块比其余形状暗: 无噪声时, 标签决定亮度区间
     Xc, Yc = make_seg_shapes(30, np.random.default_rng(1))
     bright = Xc[:, 0][(Yc == 1) | (Yc == 2)]
-    assert bright.mean() > 0.6
+    dark = Xc[:, 0][Yc == 3]
+    assert dark.size > 0 and bright.mean() > 0.6 and 0.2 < dark.mean() < 0.5
 
 
 def test_shapes_stay_within_their_sizes() -> None:
@@ -67,7 +69,12 @@ def test_claims_on_made_up_scores() -> None:
     good[("fcn", "ce")][:, 0] = [0.95, 0.8, 0.3, 0.0]
     good[("unet", "dice")][:, 0] = [0.99, 0.9, 0.8, 0.5]
     good[("unet", "ce+dice")][:, 0] = [0.99, 0.9, 0.8, 0.5]
+    good[("unet", "ce+dice")][4, 0, 3] = 0.0         # 一个种子上 CE+Dice 漏掉小方块
+    good[("unet", "dice")][3, 0, 1] = 0.5            # 一个种子上 Dice 的方块差了 0.4
     assert all(experiment_claims(good).values())
+    summary = experiment_summary(good)
+    np.testing.assert_allclose(summary["bar gap"], (0.5, 0.5, 0.5))
+    np.testing.assert_allclose(summary["CE+Dice rare"], (0.5, 0.0, 0.5))
     good[("fcn", "ce")][2, 0, 2] = 0.85              # 一个种子上 FCN 的细条更好
     claims = experiment_claims(good)
     assert not claims["U-Net beats FCN on bg, square and bar, every seed"]
@@ -107,6 +114,8 @@ def test_bad_input_names_the_argument() -> None:
         experiment_scores(0)
     with pytest.raises(ValueError, match="scores"):
         experiment_claims({("unet", "ce"): np.zeros((5, 2, K))})
+    with pytest.raises(ValueError, match="scores"):
+        experiment_summary({("unet", "ce"): np.zeros((5, 2, K))})
     with pytest.raises(ValueError, match="c must"):
         TinyUNet(0)
     with pytest.raises(ValueError, match="c must"):

@@ -7,9 +7,9 @@ from matplotlib.figure import Figure
 
 from snippets.data.bilinear import bilinear_pool, co_occurrence_maps
 from snippets.data.dimred_experiment import KS, dimred_claims, dimred_runs, mlp_multiply_adds
-from snippets.data.imbalance_experiment import ALL, MINORITY, K, imbalance_runs, summary
+from snippets.data.imbalance_experiment import ALL, MINORITY, K, imbalance_claims, imbalance_runs, summary
 from snippets.data.pca import low_variance_signal, pca_fit
-from snippets.data.tta_ensemble import tta_ensemble_runs
+from snippets.data.tta_ensemble import tta_claims, tta_ensemble_runs
 from snippets.figures import figure
 from snippets.plotting import new_figure
 
@@ -43,6 +43,9 @@ def imbalance_per_class_recall() -> Figure:
 def imbalance_remedies() -> Figure:
     """Balanced accuracy and mean minority recall of every remedy (median and range over seeds)."""
     runs = imbalance_runs()
+    failed = [c for c, ok in imbalance_claims(runs).items() if not ok]
+    if failed:  # 页面上的比较不再成立时，构建失败
+        raise AssertionError(f"imbalance.md claims no longer hold: {failed}")
     names = list(ALL)[::-1]
     fig, axes = new_figure("full", ncols=2, sharey=True)
     fig.set_size_inches(7.2, 4.2)
@@ -118,6 +121,9 @@ def pca_low_variance() -> Figure:
 def tta_ensemble_figure() -> Figure:
     """Test accuracy per seed of one model, with TTA, a 2-model ensemble and both (lines join a seed)."""
     runs = tta_ensemble_runs()
+    failed = [c for c, ok in tta_claims(runs).items() if not ok]
+    if failed:  # 页面上的比较不再成立时，构建失败
+        raise AssertionError(f"improve_accuracy.md claims no longer hold: {failed}")
     names = list(runs)
     acc = np.array([runs[n] for n in names])  # (variants, seeds)
     fig, ax = new_figure("half")

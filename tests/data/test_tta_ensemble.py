@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import torch
 
 from snippets.data.tta_ensemble import (
     SHIFTS,
@@ -57,7 +58,12 @@ def test_short_training_learns_digits() -> None:
 
     X, y = load_digits(return_X_y=True)
     X = X.reshape(-1, 8, 8) / 16.0
-    predict = train_digit_mlp(X[:1200], y[:1200], 0, steps=150)
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # 与 run_tta_ensemble 一样单线程：小矩阵多线程只会在负载高时变慢
+    try:
+        predict = train_digit_mlp(X[:1200], y[:1200], 0, steps=150)
+    finally:
+        torch.set_num_threads(threads)
     assert (predict(X[1200:]).argmax(1) == y[1200:]).mean() > 0.85
 
 

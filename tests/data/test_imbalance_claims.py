@@ -29,6 +29,9 @@ def test_hand_runs_satisfy_every_claim_and_each_break_is_caught() -> None:
     broken = {**HAND, "oversample": (0.80, 0.97)}  # 过采样超过 logit 调整：“前二”不再成立
     failed = [c for c, ok in imbalance_claims(hand_runs(broken)).items() if not ok]
     assert "logit-adjusted loss and threshold moving: top two balanced accuracies" in failed
+    broken = {**HAND, "CE": (0.47, 0.94)}  # 多数类也变差：按先验加权的准确率不再与全部数据持平
+    assert "prior-weighted accuracy: CE within 0.01 of all data" in [
+        c for c, ok in imbalance_claims(hand_runs(broken)).items() if not ok]
     broken = {**HAND, "focal loss": (0.62, 0.98)}  # focal loss 提升 0.15：“几乎没有帮助”不再成立
     failed = [c for c, ok in imbalance_claims(hand_runs(broken)).items() if not ok]
     assert failed == ["focal loss and tau-norm: minority recall less than 0.1 above CE, balanced accuracy within 0.03"]

@@ -101,7 +101,7 @@ def run_imbalance(
 ) -> dict[str, np.ndarray]:
     """Per-class test recall (K,) of each named method ('balanced data': nothing removed, plain CE).
 
-    Runs on one torch thread: tiny matrices gain nothing from more, and timings stay comparable.
+    Runs on one torch thread: tiny matrices gain nothing from more threads.
     """
     threads = torch.get_num_threads()
     torch.set_num_threads(1)

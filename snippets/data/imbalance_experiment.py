@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -100,7 +101,7 @@ def run_imbalance(
 ) -> dict[str, np.ndarray]:
     """Per-class test recall (K,) of each named method ('balanced data': nothing removed, plain CE).
 
-    Runs on one torch thread: tiny matrices gain nothing from more, and timings stay comparable.
+    Runs on one torch thread: tiny matrices gain nothing from more threads.
     """
     threads = torch.get_num_threads()
     torch.set_num_threads(1)
@@ -192,12 +193,16 @@ def _run_imbalance(seed: int, steps: int, batch_size: int, methods: tuple[str, .
     return {name: out[name] for name in methods}
 
 
-@shared_run
-@functools.lru_cache(maxsize=2)  # 一个进程里（如测试）图和断言共用同一次运行
-def imbalance_runs(seeds: tuple[int, ...] = (0, 1, 2, 3, 4)) -> dict[str, np.ndarray]:
-    """Per-class recall of every method: name -> (seeds, K)."""
+@functools.lru_cache(maxsize=2)  # 一个进程里（如 tests/test_figures.py 反复渲染）只训练一次
+def _imbalance_runs(seeds: tuple[int, ...]) -> dict[str, np.ndarray]:
     runs = [run_imbalance(s) for s in seeds]
     return {name: np.stack([r[name] for r in runs]) for name in runs[0]}
+
+
+@shared_run
+def imbalance_runs(seeds: tuple[int, ...] = (0, 1, 2, 3, 4)) -> dict[str, np.ndarray]:
+    """Per-class recall of every method: name -> (seeds, K); a copy, so a caller cannot change the cached run."""
+    return copy.deepcopy(_imbalance_runs(seeds))
 
 
 def summary(recalls: np.ndarray, minority: tuple[int, ...] = MINORITY) -> tuple[np.ndarray, np.ndarray]:
@@ -207,4 +212,41 @@ def summary(recalls: np.ndarray, minority: tuple[int, ...] = MINORITY) -> tuple[
     return recalls.mean(axis=1), recalls[:, list(minority)].mean(axis=1)
 
 
-__all__ = ["balanced_accuracy", "imbalance_runs", "imbalanced_digits", "run_imbalance", "summary"]
+def imbalance_claims(runs: dict[str, np.ndarray]) -> dict[str, bool]:
+    """Each comparison imbalance.md states, evaluated on an imbalance_runs() result (medians over seeds)."""
+    counts = np.bincount(imbalanced_digits(0).y_tr, minlength=K)  # 每个种子的类别计数相同
+    prior = counts / counts.sum()
+    med = {}
+    for name, r in runs.items():
+        bal, mino = summary(r)
+        med[name] = (float(np.median(bal)), float(np.median(mino)), float(np.median(r @ prior)))
+    ce, full = med["CE"], med["balanced data"]
+    ranked = sorted(METHODS, key=lambda n: med[n][0], reverse=True)
+    return {
+        "CE minority recall below 0.65 and about 0.47; all data above 0.9": ce[1] < 0.65 and abs(ce[1] - 0.47) < 0.05
+        and full[1] > 0.9,
+        "minority mean recall on every seed: CE below 0.7, all data above": bool(
+            summary(runs["CE"])[1].max() < 0.7 < summary(runs["balanced data"])[1].min()),
+        "prior-weighted accuracy: CE within 0.01 of all data": abs(ce[2] - full[2]) < 0.01,
+        "balanced accuracy: all data more than 0.1 above CE": full[0] - ce[0] > 0.1,
+        "undersample and threshold moving: minority recall about 0.78": all(
+            abs(med[n][1] - 0.78) < 0.05 for n in ("undersample", "threshold moving")),
+        "every frequency-aware remedy: minority recall 0.15 above CE": all(
+            med[n][1] > ce[1] + 0.15 for n in METHODS if n not in ("CE", "focal loss", "tau-normalisation")),
+        "logit-adjusted loss and threshold moving: top two balanced accuracies": set(ranked[:2])
+        == {"logit-adjusted loss", "threshold moving"},
+        "their medians about 0.91, ranges within 0.89-0.95; the others' medians below 0.90": all(
+            abs(med[n][0] - 0.91) < 0.01 and 0.89 <= summary(runs[n])[0].min() and summary(runs[n])[0].max() <= 0.95
+            for n in ("logit-adjusted loss", "threshold moving")) and all(med[n][0] < 0.90 for n in ranked[2:]),
+        "ranges overlap: best oversample seed above the worst of the top two": summary(runs["oversample"])[0].max()
+        > min(summary(runs[n])[0].min() for n in ("logit-adjusted loss", "threshold moving")),
+        "focal loss and tau-norm: minority recall less than 0.1 above CE, balanced accuracy within 0.03": all(
+            med[n][1] - ce[1] < 0.1 and abs(med[n][0] - ce[0]) < 0.03 for n in ("focal loss", "tau-normalisation")),
+        "undersample below oversample in balanced accuracy": med["undersample"][0] < med["oversample"][0],
+        "oversample minority recall more than 0.15 below all data": med["oversample"][1] < full[1] - 0.15,
+        "minority recall: CE < classifier re-training < threshold moving": ce[1] < med["classifier re-training"][1]
+        < med["threshold moving"][1],
+    }
+
+
+__all__ = ["balanced_accuracy", "imbalance_claims", "imbalance_runs", "imbalanced_digits", "run_imbalance", "summary"]

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.decomposition import PCA
 from sklearn.linear_model import LogisticRegression
 
-from snippets.data.dimred_experiment import dimred_runs, run_dimred, train_mlp
+from snippets.data.dimred_experiment import DimRun, dimred_claims, mlp_multiply_adds, run_dimred, train_mlp
 from snippets.data.pca import gaussian_projection, low_variance_signal, pca_fit, pca_transform
 
 
@@ -56,18 +57,40 @@ def test_short_run_pca_keeps_more_than_random_projection_at_k_8() -> None:
     assert r["pca", 8].accuracy > r["random", 8].accuracy + 0.05
 
 
-@pytest.mark.experiment
-def test_page_claims_over_five_seeds() -> None:
-    runs = dimred_runs()
-    med = {key: float(np.median([r.accuracy for r in v])) for key, v in runs.items()}
-    lo = {key: min(r.accuracy for r in v) for key, v in runs.items()}
-    assert all(len(v) == 5 for v in runs.values())
-    assert med["none", 64] > 0.95
-    for k in (2, 4, 8):  # 小 k：PCA 明显低于不降维，随机投影更低
-        assert med["pca", k] < med["none", 64] - 0.03 and med["random", k] < med["pca", k] - 0.05
-    assert abs(med["pca", 16] - med["none", 64]) < 0.02 and abs(med["pca", 32] - med["none", 64]) < 0.02
-    assert med["random", 16] < med["pca", 16]
-    assert lo["pca", 16] > 0.94
+def test_claims_check_fails_when_a_comparison_breaks() -> None:
+    # 5 个种子的完整实验只在构建图时运行（图函数断言这些比较）；这里用手写的结果检验判定本身
+    acc = {("none", 64): 0.97, ("pca", 2): 0.5, ("pca", 4): 0.8, ("pca", 8): 0.9, ("pca", 16): 0.96,
+           ("pca", 32): 0.97, ("random", 2): 0.3, ("random", 4): 0.5, ("random", 8): 0.7, ("random", 16): 0.9,
+           ("random", 32): 0.95}
+    runs = {key: [DimRun(a), DimRun(a - 0.005), DimRun(a + 0.005)] for key, a in acc.items()}
+    assert all(dimred_claims(runs).values())
+    runs["pca", 8] = [DimRun(0.96)] * 3  # PCA 8 接近不降维：“低 0.03 以上”不再成立
+    failed = [c for c, ok in dimred_claims(runs).items() if not ok]
+    assert failed == ["PCA 2, 4, 8 more than 0.03 below no reduction"]
+
+
+def test_dimred_runs_returns_a_copy(monkeypatch: pytest.MonkeyPatch) -> None:
+    import snippets.data.dimred_experiment as de
+
+    de._dimred_runs.cache_clear()
+    monkeypatch.setattr(de, "run_dimred", lambda s: {("none", 64): DimRun(0.5 + s / 10)})
+    try:
+        de.dimred_runs((1, 2))["none", 64].append(DimRun(0.0))
+        assert de.dimred_runs((1, 2)) == {("none", 64): [DimRun(0.6), DimRun(0.7)]}
+    finally:
+        de._dimred_runs.cache_clear()
+
+
+def test_multiply_adds_match_torch_flop_counter() -> None:
+    from torch.utils.flop_counter import FlopCounterMode
+
+    for d_in in (2, 16, 64):
+        model = torch.nn.Sequential(torch.nn.Linear(d_in, 32), torch.nn.ReLU(), torch.nn.Linear(32, 10))
+        with FlopCounterMode(display=False) as counter:
+            model(torch.zeros(1, d_in))
+        assert counter.get_total_flops() == 2 * mlp_multiply_adds(d_in)  # 1 次乘加 = 2 FLOP
+    assert mlp_multiply_adds(64) == 64 * 32 + 32 * 10
+    assert mlp_multiply_adds(16) / mlp_multiply_adds(64) == pytest.approx(0.35, abs=0.005)  # 页面：“约为 0.35”
 
 
 def test_bad_inputs_raise_naming_the_argument() -> None:
@@ -88,6 +111,10 @@ def test_bad_inputs_raise_naming_the_argument() -> None:
         low_variance_signal(5, np.random.default_rng(0), spread=0.0)
     with pytest.raises(ValueError, match="seed"):
         run_dimred(-1)
+    with pytest.raises(ValueError, match="d_in"):
+        mlp_multiply_adds(0)
+    with pytest.raises(ValueError, match="hidden"):
+        mlp_multiply_adds(4, hidden=0)
     with pytest.raises(ValueError, match="steps"):
         train_mlp(X, np.zeros(5, dtype=np.int64), X, np.zeros(5, dtype=np.int64), 0, steps=0)
 

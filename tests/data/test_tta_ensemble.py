@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import torch
 
 from snippets.data.tta_ensemble import (
     SHIFTS,
@@ -11,7 +12,7 @@ from snippets.data.tta_ensemble import (
     run_tta_ensemble,
     shift_images,
     train_digit_mlp,
-    tta_ensemble_runs,
+    tta_claims,
     tta_probs,
 )
 
@@ -57,22 +58,37 @@ def test_short_training_learns_digits() -> None:
 
     X, y = load_digits(return_X_y=True)
     X = X.reshape(-1, 8, 8) / 16.0
-    predict = train_digit_mlp(X[:1200], y[:1200], 0, steps=150)
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # 与 run_tta_ensemble 一样单线程：小矩阵多线程只会在负载高时变慢
+    try:
+        predict = train_digit_mlp(X[:1200], y[:1200], 0, steps=150)
+    finally:
+        torch.set_num_threads(threads)
     assert (predict(X[1200:]).argmax(1) == y[1200:]).mean() > 0.85
 
 
-@pytest.mark.experiment
-def test_page_claims_over_five_seeds() -> None:
-    runs = tta_ensemble_runs()
-    single = runs["single"]
-    assert len(single) == 5 and np.median(single) > 0.9
-    for name in ("single + TTA", "2-model ensemble", "ensemble + TTA"):
-        gain = runs[name] - single
-        assert gain.min() > -0.01 and gain.max() < 0.04, name  # 页面：每个种子的变化在 -1 到 +4 个百分点之间
-    assert 0.01 < np.median(runs["single + TTA"] - single) < 0.03
-    assert 0.0 <= np.median(runs["2-model ensemble"] - single) < 0.01
-    assert np.median(runs["ensemble + TTA"]) == max(np.median(v) for v in runs.values())
-    assert np.median(runs["ensemble + TTA"] - single) > 0.005
+def test_claims_check_on_hand_runs_and_a_break_is_caught() -> None:
+    # 5 个种子的完整实验只在构建图时运行（图函数断言这些比较）；这里用手写的结果检验判定本身
+    single = np.array([0.93, 0.94, 0.91, 0.93, 0.92])
+    runs = {"single": single, "single + TTA": single + [0.02, 0.0, 0.03, 0.01, 0.02],
+            "2-model ensemble": single + [0.0, 0.0, 0.01, 0.0, 0.02], "ensemble + TTA": single + 0.02}
+    assert all(tta_claims(runs).values())
+    runs["2-model ensemble"] = single + [0.0, -0.02, 0.01, 0.0, 0.02]  # 一个种子变差 2 个百分点
+    failed = [c for c, ok in tta_claims(runs).items() if not ok]
+    assert failed == ["ensemble: median paired gain below 1 point, no seed loses more than 1",
+                      "every variant and seed: change between -1 and +4 points"]
+
+
+def test_tta_ensemble_runs_returns_a_copy(monkeypatch: pytest.MonkeyPatch) -> None:
+    import snippets.data.tta_ensemble as te
+
+    te._tta_ensemble_runs.cache_clear()
+    monkeypatch.setattr(te, "run_tta_ensemble", lambda s: {"single": s / 10})
+    try:
+        te.tta_ensemble_runs((1, 2))["single"][:] = 0.0
+        np.testing.assert_array_equal(te.tta_ensemble_runs((1, 2))["single"], [0.1, 0.2])
+    finally:
+        te._tta_ensemble_runs.cache_clear()
 
 
 def test_bad_inputs_raise_naming_the_argument() -> None:

@@ -203,14 +203,17 @@ def page_markdown(entries: list[dict], nav: list) -> str:
     lines += [
         f"已回答 {total} 道题，按章节排列；每道题下面是它速答的第一句，可以就地展开整段速答，点标题进入完整答案。"
         "每道题旁边可以标记掌握程度（只存在你的浏览器里，清除网站数据即重置），各章标题下是进度。"
-        f"另有 {n_missing} 道常见面试题还没有写，列在[最后](#尚未收录)。",
+        + (f"另有 {n_missing} 道常见面试题还没有写，列在[最后](#尚未收录)。" if n_missing else ""),
         "",
         *sections,
-        "## 尚未收录",
-        "",
-        "这些题目会在对应的章节写好后出现在导航里；搜索到它们时，结果会标明“尚未收录”。",
-        "",
     ]
+    if n_missing:
+        lines += [
+            "## 尚未收录",
+            "",
+            "这些题目会在对应的章节写好后出现在导航里；搜索到它们时，结果会标明“尚未收录”。",
+            "",
+        ]
     for topic in TOPICS:
         if missing.get(topic):
             lines += [f"### {topic}", "", '<ul class="dlh-qlist dlh-qlist--missing">']

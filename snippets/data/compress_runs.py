@@ -10,7 +10,7 @@ import numpy as np
 import torch
 
 from snippets._checks import check_int
-from snippets.data.digits_mlp import Split, accuracy, digits_split, logits, make_mlp, train
+from snippets.data.digits_mlp import Split, accuracy, digits_split, logits, make_mlp, one_thread, train
 from snippets.data.lowrank import low_rank_factors
 from snippets.data.prune import structured_mask, unstructured_mask
 
@@ -24,6 +24,7 @@ def _check_seeds(seeds: Sequence[int]) -> tuple[int, ...]:
 
 
 @functools.cache  # 蒸馏和压缩曲线用同一批教师, 每个种子只训练一次
+@one_thread
 def teacher(seed: int) -> tuple[torch.nn.Sequential, Split]:
     """The MLP 64-128-10 trained for 150 full-batch Adam steps on 300 digits of split ``seed``."""
     split = digits_split(seed, N_TRAIN)
@@ -40,6 +41,7 @@ def linear_weights(model: torch.nn.Sequential, i: int) -> tuple[np.ndarray, np.n
     return layer.weight.detach().numpy(), layer.bias.detach().numpy()
 
 
+@one_thread
 # --8<-- [start:distill]
 def distill_experiment(
     seeds: Sequence[int] = (0, 1, 2, 3, 4), temperature: float = 4.0, alpha: float = 0.9

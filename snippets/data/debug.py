@@ -6,8 +6,10 @@ import numpy as np
 import torch
 
 from snippets._checks import check_int
+from snippets.data.digits_mlp import one_thread
 
 
+@one_thread
 # --8<-- [start:overfit]
 def overfit_one_batch(
     model: torch.nn.Module, X: np.ndarray, y: np.ndarray, steps: int = 100, lr: float = 1e-2,

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 import torch
@@ -10,6 +13,25 @@ from sklearn.datasets import load_digits
 from sklearn.model_selection import train_test_split
 
 from snippets._checks import check_int
+
+T = TypeVar("T")
+
+
+def one_thread(fn: Callable[..., T]) -> Callable[..., T]:
+    """Decorator: run ``fn`` on one torch thread (tiny matrices; idle threads spin on a shared machine)."""
+    if not callable(fn):
+        raise TypeError(f"fn must be callable, got {type(fn).__name__}")
+
+    @functools.wraps(fn)
+    def wrapper(*args: object, **kwargs: object) -> T:
+        threads = torch.get_num_threads()
+        torch.set_num_threads(1)
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            torch.set_num_threads(threads)
+
+    return wrapper
 
 
 @dataclass(frozen=True)

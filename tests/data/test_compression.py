@@ -41,7 +41,8 @@ def test_soft_target_grad_times_tau_squared_tends_to_centred_logit_gap() -> None
     limit = ((ZS - ZS.mean(1, keepdims=True)) - (ZT - ZT.mean(1, keepdims=True))) / (K * N)
     errors = [np.abs(tau**2 * _torch_soft(ZS, ZT, tau)[1] - limit).max() for tau in (5.0, 20.0, 100.0, 1000.0)]
     assert all(b < a for a, b in zip(errors, errors[1:], strict=False))
-    assert errors[-1] < 5e-3 * np.abs(limit).max()  # 余项是 O(1 / tau)
+    assert errors[-1] < 5e-3 * np.abs(limit).max()
+    assert errors[2] / errors[3] == pytest.approx(10.0, rel=0.05)  # 余项是 O(1 / tau): tau 乘 10, 余项除以 10
     # 不乘 tau^2 时梯度本身按 1 / tau^2 衰减: tau 从 100 到 1000, 范数约缩小 100 倍
     g100, g1000 = (np.linalg.norm(_torch_soft(ZS, ZT, t)[1]) for t in (100.0, 1000.0))
     assert g100 / g1000 == pytest.approx(100.0, rel=0.02)

@@ -61,8 +61,9 @@ def test_kfold_bad_input_names_the_argument() -> None:
 @pytest.mark.experiment
 def test_selection_before_cv_inflates_the_score_on_every_seed() -> None:
     acc = leakage_experiment()  # (8, 2): leaky, honest
-    assert np.all(acc[:, 0] >= 0.75) and np.median(acc[:, 0]) > 0.9  # 图注与速答: 远高于真实的 0.5
-    assert abs(np.median(acc[:, 1]) - 0.5) < 0.1 and np.all(np.abs(acc[:, 1] - 0.5) <= 0.15)
+    assert np.all((acc[:, 0] >= 0.79) & (acc[:, 0] <= 0.99))  # 图注: 0.80 到 0.98; 速答: 都在 80% 以上
+    assert 0.9 < np.median(acc[:, 0]) < 0.95  # 图注: 中位数约 0.92
+    assert np.all((acc[:, 1] >= 0.39) & (acc[:, 1] <= 0.61)) and abs(np.median(acc[:, 1]) - 0.5) < 0.05
     assert np.all(acc[:, 0] > acc[:, 1] + 0.2)
 
 
@@ -86,10 +87,12 @@ def test_grid_has_side_distinct_values_random_has_budget() -> None:
 
 @pytest.mark.experiment
 def test_random_search_has_lower_median_regret_at_every_budget() -> None:
-    for side in (3, 4, 6):
+    for side in (3, 4, 5, 6, 8):
         grid, rand = search_regret(side)
         assert np.median(rand) < 0.5 * np.median(grid)
         assert 0.6 < np.mean(rand < grid)
+    grid, rand = search_regret(2)  # 预算 4: 两种方法基本都找不到峰
+    assert np.median(grid) > 0.8 and np.median(rand) > 0.8
 
 
 def test_search_bad_input_names_the_argument() -> None:
@@ -112,6 +115,7 @@ def test_overfit_one_batch_reaches_zero_but_double_softmax_stalls_above_its_floo
     assert good[-1] < 0.01
     floor = math.log(math.e + 9) - 1  # 两次 softmax 的下界 (见 Softmax 一页)
     assert np.all(bad >= floor - 1e-6) and bad[-1] > 100 * good[-1]
+    assert 1.55 <= bad[-1] < 1.65  # 页面: 100 步后仍在 1.6 左右
 
 
 def test_detect_anomaly_names_the_backward_that_made_nan() -> None:

@@ -18,8 +18,10 @@ export MPLBACKEND := Agg
 serve: env
 	SITE_URL=http://$(ADDR)/ $(BIN)/mkdocs serve --dirty --dev-addr $(ADDR) --livereload
 
+# One pytest worker per core (pytest-xdist); conftest.py keeps each test module, each page's
+# blocks and all tests of the built site together on one worker.
 test: env system-deps
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadgroup
 
 build: env
 	$(BIN)/mkdocs build --strict

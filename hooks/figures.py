@@ -40,7 +40,7 @@ FIG_REF = re.compile(r"!\[(?P<caption>(?:[^\[\]\n]|\[[^\[\]\n]*\])*)\]\(fig:(?P<
 LEFTOVER = re.compile(r"\]\(fig:")
 # Figure names are read from the decorators, so pages can be converted while rendering runs;
 # on_env checks that each chapter's rendered set is exactly its declared one.
-FIG_DEF = re.compile(r'^@figure\(\s*"([a-z0-9-]+)"\s*\)', re.M)
+FIG_DEF = re.compile(r'^@figure\(\s*"([a-z0-9-]+)"\s*[,)]', re.M)  # @figure("name") or @figure("name", measured=...)
 THEMES = (("light", ""), ("dark", "-dark"))
 
 

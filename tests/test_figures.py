@@ -102,3 +102,22 @@ def test_a_measured_figure_says_what_it_measures(temporary_figure: Register) -> 
     found = figures.measured()
     assert found["test-measured"] == "latency of two networks on this CPU"
     assert "test-unmeasured" not in found
+
+
+def test_the_build_finds_every_registered_figure_in_its_chapter_source() -> None:
+    """hooks/figures.py reads figure names off each chapter's source (to render only that chapter):
+    it must see every name the registry holds, with or without `measured=`."""
+    import importlib.util
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    sys.path.insert(0, str(root / "hooks"))
+    spec = importlib.util.spec_from_file_location("figures_hook", root / "hooks" / "figures.py")
+    assert spec and spec.loader
+    hook = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(hook)
+    assert hook.FIG_DEF.findall('@figure("a-1")\n@figure( "b-2", measured="latency")\n') == ["a-1", "b-2"]
+    declared = {name for module in figures.FIGURE_MODULES
+                for name in hook.FIG_DEF.findall((root / (module.replace(".", "/") + ".py")).read_text("utf-8"))}
+    assert declared == set(figures.registry())

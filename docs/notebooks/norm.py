@@ -127,7 +127,7 @@ for B, gaps in gap_vs_batch_size().items():
     print(f"B = {B:>2}: median gap {np.median(gaps):.3f}, times sqrt(B) {np.median(gaps) * np.sqrt(B):.2f}")
 
 # %% [markdown]
-# ## 6. Dropout 为什么要除以 $1 - p$
+# ## 6. Dropout 为什么要除以 1 − p
 #
 # 训练时保留的单元乘以 $1/(1-p)$，输出的期望和推理时（不丢弃、不缩放）相同。对一个常数输入取 10000 次丢弃的平均：
 

@@ -49,6 +49,17 @@ def test_bins_match_sklearn_calibration_curve(seed: int, n_bins: int) -> None:
     np.testing.assert_allclose(c[full], prob_pred, atol=1e-12)
 
 
+def test_bins_match_sklearn_on_edges_and_zero() -> None:
+    # 0 joins the first bin, a value on an inner edge joins the lower bin, 1 the last: as in sklearn
+    conf = np.concatenate([np.linspace(0.0, 1.0, 11), [0.05, 0.95, 0.3]])
+    ok = np.arange(len(conf)) % 2
+    count, c, a = reliability_bins(conf, ok, 10)
+    assert count[0] == 3 and count[9] == 2  # (0, .1] plus 0: {0, 0.05, 0.1}; (.9, 1]: {0.95, 1.0}
+    prob_true, prob_pred = calibration_curve(ok, conf, n_bins=10, strategy="uniform")
+    np.testing.assert_allclose(a[count > 0], prob_true, atol=1e-12)
+    np.testing.assert_allclose(c[count > 0], prob_pred, atol=1e-12)
+
+
 def test_nll_matches_torch_cross_entropy() -> None:
     rng = np.random.default_rng(0)
     z, y = rng.normal(size=(30, 5)) * 3, rng.integers(0, 5, 30)
@@ -116,8 +127,8 @@ def test_page_claims_over_five_seeds() -> None:
     assert all(r.acc_before == r.acc_after for r in runs)  # same argmax, same accuracy
     assert all(r.nll_after < r.nll_before for r in runs)  # every seed: test NLL falls
     assert 1.4 < T.min() and T.max() < 1.85
-    assert np.median(e0) == pytest.approx(3.0, abs=0.1) and np.median(e1) == pytest.approx(2.0, abs=0.1)
-    assert e0.min() == pytest.approx(1.8, abs=0.1) and e0.max() == pytest.approx(3.5, abs=0.1)
+    assert np.median(e0) == pytest.approx(3.0, abs=0.1) and 1.9 < np.median(e1) < 2.1
+    assert 1.75 < e0.min() < 1.9 and 3.45 < e0.max() < 3.65  # page: about 1.8%-3.6% (kernel-dependent 2nd decimal)
     assert e1.min() == pytest.approx(1.9, abs=0.1) and e1.max() == pytest.approx(2.6, abs=0.1)
     assert round(runs[1].nll_before, 2) == pytest.approx(0.27) and round(runs[1].nll_after, 2) == pytest.approx(0.22)
     assert (e1 < e0).sum() == 4  # one seed of five gets a higher ECE after scaling

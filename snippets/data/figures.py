@@ -332,3 +332,44 @@ def search_grid_random() -> Figure:
     ax_r.legend(loc="upper right")
     return fig
 # --- end data-c ---
+
+
+# --- cal: calibration and temperature scaling ---
+
+
+@figure("calibration-temperature")
+def calibration_temperature() -> Figure:
+    """Left: reliability diagram of all seeds' test predictions before/after T; right: ECE per seed."""
+    from snippets.data.calibration import reliability_bins, softmax
+    from snippets.data.calibration_experiment import calibration_experiment
+
+    runs = calibration_experiment()
+    fig, (ax_r, ax_e) = new_figure("full", ncols=2)
+    ax_r.plot([0, 1], [0, 1], color="C7", linestyle="--", linewidth=1, label="perfect calibration")
+    for t_of, color, name in ((lambda r: 1.0, "C3", "T = 1 (as trained)"), (lambda r: r.T, "C0", "T fitted on val")):
+        conf, ok = [], []
+        for r in runs:
+            p = softmax(r.z_test, t_of(r))
+            conf.append(p.max(axis=1))
+            ok.append((p.argmax(axis=1) == r.y_test).astype(np.int64))
+        count, c, a = reliability_bins(np.concatenate(conf), np.concatenate(ok), 10)
+        full = count >= 20
+        ax_r.plot(c[full], a[full], color=color, marker="o", markersize=3.5, label=name)
+    ax_r.set_xlabel("mean confidence in bin")
+    ax_r.set_ylabel("accuracy in bin")
+    ax_r.set_xlim(0.3, 1.0)
+    ax_r.set_ylim(0.3, 1.0)
+    ax_r.legend(loc="upper left")
+    ax_r.set_title(f"10 bins, {len(runs)} seeds pooled (bins with >= 20 samples)", fontsize=8)
+    e = np.array([[r.ece_before, r.ece_after] for r in runs]) * 100
+    for row in e:
+        ax_e.plot([0, 1], row, color="C6", alpha=0.5, linewidth=1)
+    for j, color in enumerate(("C3", "C0")):
+        ax_e.scatter(np.full(len(e), j), e[:, j], color=color, s=18, zorder=3)
+        ax_e.hlines(np.median(e[:, j]), j - 0.25, j + 0.25, color=color, linewidth=2)
+    ax_e.set_xticks([0, 1], ["T = 1", "fitted T"])
+    ax_e.set_xlim(-0.5, 1.5)
+    ax_e.set_ylim(0, None)
+    ax_e.set_ylabel("test ECE, 15 bins (%)")
+    ax_e.set_title(f"n = {len(e)} seeds, bar = median", fontsize=9)
+    return fig

@@ -1,0 +1,109 @@
+"""Tests of snippets/data/transfer.py: parameter groups, freezing, the digits split and the experiment."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from snippets.data.transfer import (
+    METHODS,
+    digits_transfer_split,
+    fit,
+    make_body,
+    param_groups,
+    transfer_run,
+    transfer_runs,
+)
+
+
+def _step(body: torch.nn.Module, head: torch.nn.Module, body_lr: float, head_lr: float) -> torch.optim.Optimizer:
+    opt = torch.optim.AdamW(param_groups(body, head, body_lr, head_lr), weight_decay=0.1)
+    X = torch.randn(8, 64, dtype=torch.float64, generator=torch.Generator().manual_seed(0))
+    y = torch.arange(8) % 5
+    opt.zero_grad()
+    torch.nn.functional.cross_entropy(head(body(X)), y).backward()
+    opt.step()
+    return opt
+
+
+def test_each_group_has_its_lr_and_both_groups_move() -> None:
+    body, head = make_body(0), torch.nn.Linear(64, 5).double()
+    before = [p.detach().clone() for p in body.parameters()]
+    opt = _step(body, head, 1e-3, 1e-2)
+    assert [g["lr"] for g in opt.param_groups] == [1e-3, 1e-2]
+    assert sum(p.numel() for p in opt.param_groups[0]["params"]) == 64 * 64 + 64 + 64 * 64 + 64
+    assert sum(p.numel() for p in opt.param_groups[1]["params"]) == 64 * 5 + 5
+    assert all(not torch.equal(a, p) for a, p in zip(before, body.parameters(), strict=True))
+
+
+def test_a_frozen_body_does_not_change_after_a_step_even_with_weight_decay() -> None:
+    body, head = make_body(0), torch.nn.Linear(64, 5).double()
+    before = [p.detach().clone() for p in body.parameters()]
+    head_before = [p.detach().clone() for p in head.parameters()]
+    opt = _step(body, head, 0.0, 1e-2)
+    assert len(opt.param_groups) == 1 and opt.param_groups[0]["lr"] == 1e-2
+    assert all(not p.requires_grad and p.grad is None for p in body.parameters())
+    assert all(torch.equal(a, p) for a, p in zip(before, body.parameters(), strict=True))
+    assert all(not torch.equal(a, p) for a, p in zip(head_before, head.parameters(), strict=True))
+
+
+def test_unfreezing_restores_requires_grad() -> None:
+    body, head = make_body(0), torch.nn.Linear(64, 5).double()
+    param_groups(body, head, 0.0, 1e-2)
+    param_groups(body, head, 1e-3, 1e-2)
+    assert all(p.requires_grad for p in body.parameters())
+
+
+def test_split_uses_only_the_right_classes_and_never_trains_on_test_images() -> None:
+    d = digits_transfer_split(3, n_per_class=4)
+    assert set(d["y_src"].tolist()) == {0, 1, 2, 3, 4}
+    assert np.bincount(d["y_tr"]).tolist() == [4] * 5
+    assert len(d["X_tr"]) + len(d["X_te"]) == 1797 - len(d["X_src"])
+    train_rows = {r.tobytes() for r in d["X_tr"]}
+    assert sum(r.tobytes() in train_rows for r in d["X_te"]) <= 2  # load_digits has a few duplicate images
+    full = digits_transfer_split(0)  # the page's counts: 901 source images, 846 test images
+    assert (len(full["X_src"]), len(full["X_tr"]), len(full["X_te"])) == (901, 50, 846)
+    assert 0.0 <= d["X_tr"].min() and d["X_tr"].max() <= 1.0
+
+
+def test_fit_with_frozen_body_is_logistic_regression_on_fixed_features() -> None:
+    d = digits_transfer_split(0, n_per_class=5)
+    body, head = make_body(0), torch.nn.Linear(64, 5).double()
+    before = body(torch.from_numpy(d["X_tr"])).detach().clone()
+    fit(body, head, d["X_tr"], d["y_tr"], 0.0, 1e-2, steps=20)
+    assert torch.equal(before, body(torch.from_numpy(d["X_tr"])).detach())
+
+
+@pytest.mark.experiment
+def test_seed0_ranks_scratch_and_fine_tuning_above_the_linear_probe() -> None:
+    acc = transfer_run(0)
+    assert set(acc) == set(METHODS)
+    assert acc["scratch"] > acc["linear probe"] + 0.1
+    assert acc["fine-tune 1x"] > acc["fine-tune 0.1x"] > acc["linear probe"]
+
+
+def _head() -> torch.nn.Module:
+    return torch.nn.Linear(64, 5).double()
+
+
+@pytest.mark.parametrize(
+    ("call", "exc", "name"),
+    [
+        (lambda: param_groups("body", torch.nn.Linear(2, 2), 0.1, 0.1), TypeError, "body"),
+        (lambda: param_groups(torch.nn.Linear(2, 2), None, 0.1, 0.1), TypeError, "head"),
+        (lambda: param_groups(torch.nn.Linear(2, 2), torch.nn.Linear(2, 2), -1.0, 0.1), ValueError, "body_lr"),
+        (lambda: param_groups(torch.nn.Linear(2, 2), torch.nn.Linear(2, 2), 0.1, 0.0), ValueError, "head_lr"),
+        (lambda: make_body(-1), ValueError, "seed"),
+        (lambda: make_body(0, hidden=0), ValueError, "hidden"),
+        (lambda: digits_transfer_split(0, n_per_class=0), ValueError, "n_per_class"),
+        (lambda: digits_transfer_split(0, n_per_class=200), ValueError, "n_per_class"),
+        (lambda: fit(make_body(0), _head(), np.zeros((3, 64)), np.zeros(2, np.int64), 0.1, 0.1), ValueError, "X"),
+        (lambda: fit(make_body(0), _head(), np.zeros((3, 64)), np.zeros(3, np.int64), 1, 1, 0), ValueError, "steps"),
+        (lambda: transfer_run(0, lr=0.0), ValueError, "lr"),
+        (lambda: transfer_runs(seeds=()), ValueError, "seeds"),
+    ],
+)
+def test_bad_arguments_raise_naming_the_argument(call, exc, name) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(exc, match=name):
+        call()

@@ -83,6 +83,27 @@ def test_seed0_ranks_scratch_and_fine_tuning_above_the_linear_probe() -> None:
     assert acc["fine-tune 1x"] > acc["fine-tune 0.1x"] > acc["linear probe"]
 
 
+@pytest.mark.experiment
+def test_seed0_probe_head_underfits_at_150_steps_and_stays_below_scratch_when_fitted() -> None:
+    d = digits_transfer_split(0)
+    source = make_body(0)
+    fit(source, torch.nn.Linear(64, 5).double(), d["X_src"], d["y_src"], 1e-2, 1e-2)
+    scratch = transfer_run(0)["scratch"]
+    res = {}
+    for steps in (150, 1000):
+        body = make_body(0)
+        body.load_state_dict(source.state_dict())
+        head = torch.nn.Linear(64, 5).double()
+        fit(body, head, d["X_tr"], d["y_tr"], 0.0, 1e-2, steps=steps)
+        with torch.no_grad():
+            tr = (head(body(torch.from_numpy(d["X_tr"]))).argmax(1).numpy() == d["y_tr"]).mean()
+            te = (head(body(torch.from_numpy(d["X_te"]))).argmax(1).numpy() == d["y_te"]).mean()
+        res[steps] = (float(tr), float(te))
+    assert res[150][0] < 0.95 and res[1000][0] == 1.0  # the page's probe head has not fitted its 50 images
+    assert res[1000][1] > res[150][1] + 0.05  # a fitted head helps the probe ...
+    assert res[1000][1] < scratch - 0.1  # ... but it stays well below training from scratch
+
+
 def _head() -> torch.nn.Module:
     return torch.nn.Linear(64, 5).double()
 

@@ -104,6 +104,23 @@ def test_seed0_probe_head_underfits_at_150_steps_and_stays_below_scratch_when_fi
     assert res[1000][1] < scratch - 0.1  # ... but it stays well below training from scratch
 
 
+@pytest.mark.experiment
+def test_five_seeds_give_the_page_medians_ranges_and_per_seed_rankings() -> None:
+    acc = transfer_runs()
+    page = {  # median, min, max as printed on the page
+        "scratch": (0.93, 0.91, 0.96), "linear probe": (0.68, 0.62, 0.69),
+        "fine-tune 0.1x": (0.85, 0.82, 0.87), "fine-tune 1x": (0.91, 0.89, 0.93),
+    }
+    for m, (med, lo, hi) in page.items():
+        v = acc[m]
+        assert len(v) == 5
+        assert (round(float(np.median(v)), 2), round(float(v.min()), 2), round(float(v.max()), 2)) == (med, lo, hi), m
+    others = np.stack([acc[m] for m in METHODS if m != "linear probe"])
+    assert (acc["linear probe"] < others.min(0)).all()  # the probe is last on every seed
+    assert (acc["fine-tune 0.1x"] < acc["scratch"]).all()  # 0.1x fine-tuning below scratch on every seed
+    assert (acc["fine-tune 1x"] > acc["scratch"]).any() and (acc["fine-tune 1x"] < acc["scratch"]).any()  # mixed
+
+
 def _head() -> torch.nn.Module:
     return torch.nn.Linear(64, 5).double()
 

@@ -373,3 +373,32 @@ def calibration_temperature() -> Figure:
     ax_e.set_ylabel("test ECE, 15 bins (%)")
     ax_e.set_title(f"n = {len(e)} seeds, bar = median", fontsize=9)
     return fig
+# --- transfer: transfer learning (one block) ---
+@functools.cache
+def _transfer() -> dict[str, np.ndarray]:
+    from snippets.data.transfer import transfer_runs
+
+    return transfer_runs()
+
+
+@figure("transfer-methods")
+def transfer_methods() -> Figure:
+    """Target-task test accuracy per seed for scratch, linear probe and fine-tuning (paired lines)."""
+    from snippets.data.transfer import METHODS
+
+    acc = _transfer()
+    vals = np.array([acc[m] for m in METHODS])  # (methods, seeds)
+    fig, ax = new_figure("wide")
+    x = np.arange(len(METHODS))
+    ax.plot(x, vals, color="C7", alpha=0.5, linewidth=0.8)
+    for i in range(len(METHODS)):
+        ax.scatter(np.full(vals.shape[1], i), vals[i], color=f"C{i}", s=14, zorder=3)
+        med = float(np.median(vals[i]))
+        ax.hlines(med, i - 0.25, i + 0.25, color=f"C{i}", linewidth=2.2)
+        ax.annotate(f"{med:.2f}", (i + 0.27, med), va="center", fontsize=8)
+    ax.set_xticks(x, list(METHODS))
+    ax.set_ylabel("test accuracy on digits 5-9")
+    ax.set_ylim(0.4, 1.0)
+    ax.set_title(f"10 labels per class; {vals.shape[1]} seeds, bar = median", fontsize=9.5)
+    return fig
+# --- end transfer ---

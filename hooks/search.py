@@ -46,7 +46,9 @@ SEARCH = ROOT / "search"
 ARTICLE = '<article class="md-content__inner md-typeset">'
 EXCLUDE = [".katex", ".headerlink", ".anchor-link", ".jp-OutputArea", ".md-source-file"]
 SIZE = re.compile(r"(\d+)\s*×\s*(\d+)")
-NOT_INDEXED = {"questions/", "404.html"}  # the index page lists every question: it would match everything
+# The question index and the home page list every question (title and first sentence): indexed,
+# they would match nearly every query ahead of the page that answers it.
+NOT_INDEXED = {"", "questions/", "404.html"}
 
 # Kept across the rebuilds of `mkdocs serve --dirty`, which render only the edited pages: the index
 # and the word lists always cover every page (each entry is the page's latest version).

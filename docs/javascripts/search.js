@@ -153,7 +153,7 @@
     // Re-rank the best candidates by how much of the query their title and question headings hold,
     // compared as plain strings: whatever the segmenters make of 「卷积核」, the heading 「卷积核大小与
     // 1x1 卷积」 holds it. Ties keep the engine's order.
-    const candidates = [...best.values()].sort((a, b) => b.score - a.score).slice(0, 2 * limit);
+    const candidates = [...best.values()].sort((a, b) => b.score - a.score).slice(0, 4 * limit);
     const loaded = await Promise.all(candidates.map(async ({hit, score}) => ({data: await hit.data(), score})));
     for (const c of loaded) c.cover = headingCover(c.data, variants, data);
     const pages = loaded.sort((a, b) => b.cover - a.cover || b.score - a.score).slice(0, limit);

@@ -23,6 +23,13 @@ from snippets.plotting import new_figure
 # --- data-a: imbalance, dimensionality reduction, accuracy checklist, fine-grained ---
 
 
+def _require(claims: dict[str, bool], page: str) -> None:
+    """Fail the build when a comparison the page states no longer holds for the run."""
+    failed = [c for c, ok in claims.items() if not ok]
+    if failed:  # 页面上的比较不再成立时，构建失败
+        raise AssertionError(f"{page} claims no longer hold: {failed}")
+
+
 @figure("imbalance-per-class-recall")
 def imbalance_per_class_recall() -> Figure:
     """Per-class test recall of plain CE with and without the minority classes cut to a few samples."""
@@ -50,9 +57,7 @@ def imbalance_per_class_recall() -> Figure:
 def imbalance_remedies() -> Figure:
     """Balanced accuracy and mean minority recall of every remedy (median and range over seeds)."""
     runs = imbalance_runs()
-    failed = [c for c, ok in imbalance_claims(runs).items() if not ok]
-    if failed:  # 页面上的比较不再成立时，构建失败
-        raise AssertionError(f"imbalance.md claims no longer hold: {failed}")
+    _require(imbalance_claims(runs), "imbalance.md")
     names = list(ALL)[::-1]
     fig, axes = new_figure("full", ncols=2, sharey=True)
     fig.set_size_inches(7.2, 4.2)
@@ -76,9 +81,7 @@ def imbalance_remedies() -> Figure:
 def dimred_accuracy_vs_k() -> Figure:
     """Test accuracy and forward multiply-adds of an MLP after PCA / random projection to k dims."""
     runs = dimred_runs()
-    failed = [c for c, ok in dimred_claims(runs).items() if not ok]
-    if failed:  # 页面上的比较不再成立时，构建失败
-        raise AssertionError(f"dim_reduction.md claims no longer hold: {failed}")
+    _require(dimred_claims(runs), "dim_reduction.md")
     base_acc = np.array([r.accuracy for r in runs["none", 64]])
     fig, (ax_acc, ax_c) = new_figure("full", ncols=2)
     ks = np.array(KS)
@@ -128,9 +131,7 @@ def pca_low_variance() -> Figure:
 def tta_ensemble_figure() -> Figure:
     """Test accuracy per seed of one model, with TTA, a 2-model ensemble and both (lines join a seed)."""
     runs = tta_ensemble_runs()
-    failed = [c for c, ok in tta_claims(runs).items() if not ok]
-    if failed:  # 页面上的比较不再成立时，构建失败
-        raise AssertionError(f"improve_accuracy.md claims no longer hold: {failed}")
+    _require(tta_claims(runs), "improve_accuracy.md")
     names = list(runs)
     acc = np.array([runs[n] for n in names])  # (variants, seeds)
     fig, ax = new_figure("half")

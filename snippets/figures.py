@@ -59,12 +59,6 @@ def registry() -> dict[str, FigureFn]:
     return dict(sorted(_REGISTRY.items()))
 
 
-def render(name: str, theme: Theme) -> bytes:
-    """Render one registered figure in one theme to SVG bytes (imports every chapter first)."""
-    registry()
-    return render_registered(name, theme)
-
-
 # On a 390 px phone a full-width figure is shown at about half size; tapping it shows it at its own
 # size (docs/javascripts/figures.js), where 7.5 pt is 10 CSS px: the smallest text a reader should
 # have to read.

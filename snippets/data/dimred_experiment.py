@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import copy
-import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -77,16 +75,11 @@ def run_dimred(seed: int, ks: tuple[int, ...] = KS, steps: int = 200) -> dict[tu
     return out
 
 
-@functools.lru_cache(maxsize=2)  # 一个进程里（如 tests/test_figures.py 反复渲染）只训练一次
-def _dimred_runs(seeds: tuple[int, ...]) -> dict[tuple[str, int], list[DimRun]]:
-    runs = [run_dimred(s) for s in seeds]
-    return {key: [r[key] for r in runs] for key in runs[0]}
-
-
 @shared_run
 def dimred_runs(seeds: tuple[int, ...] = (0, 1, 2, 3, 4)) -> dict[tuple[str, int], list[DimRun]]:
-    """Every (method, k) over the seeds; a copy, so a caller cannot change the cached run."""
-    return copy.deepcopy(_dimred_runs(seeds))
+    """Every (method, k) over the seeds."""
+    runs = [run_dimred(s) for s in seeds]
+    return {key: [r[key] for r in runs] for key in runs[0]}
 
 
 def dimred_claims(runs: dict[tuple[str, int], list[DimRun]]) -> dict[str, bool]:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import copy
-import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -193,16 +191,11 @@ def _run_imbalance(seed: int, steps: int, batch_size: int, methods: tuple[str, .
     return {name: out[name] for name in methods}
 
 
-@functools.lru_cache(maxsize=2)  # 一个进程里（如 tests/test_figures.py 反复渲染）只训练一次
-def _imbalance_runs(seeds: tuple[int, ...]) -> dict[str, np.ndarray]:
-    runs = [run_imbalance(s) for s in seeds]
-    return {name: np.stack([r[name] for r in runs]) for name in runs[0]}
-
-
 @shared_run
 def imbalance_runs(seeds: tuple[int, ...] = (0, 1, 2, 3, 4)) -> dict[str, np.ndarray]:
-    """Per-class recall of every method: name -> (seeds, K); a copy, so a caller cannot change the cached run."""
-    return copy.deepcopy(_imbalance_runs(seeds))
+    """Per-class recall of every method: name -> (seeds, K)."""
+    runs = [run_imbalance(s) for s in seeds]
+    return {name: np.stack([r[name] for r in runs]) for name in runs[0]}
 
 
 def summary(recalls: np.ndarray, minority: tuple[int, ...] = MINORITY) -> tuple[np.ndarray, np.ndarray]:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import copy
-import functools
 from collections.abc import Callable
 
 import numpy as np
@@ -103,16 +101,11 @@ def run_tta_ensemble(seed: int, steps: int = 300) -> dict[str, float]:
     return {name: float((p.argmax(1) == y[te]).mean()) for name, p in probs.items()}
 
 
-@functools.lru_cache(maxsize=2)  # 一个进程里（如 tests/test_figures.py 反复渲染）只训练一次
-def _tta_ensemble_runs(seeds: tuple[int, ...]) -> dict[str, np.ndarray]:
-    runs = [run_tta_ensemble(s) for s in seeds]
-    return {name: np.array([r[name] for r in runs]) for name in runs[0]}
-
-
 @shared_run
 def tta_ensemble_runs(seeds: tuple[int, ...] = (0, 1, 2, 3, 4)) -> dict[str, np.ndarray]:
-    """name -> (seeds,) test accuracies; a copy, so a caller cannot change the cached run."""
-    return copy.deepcopy(_tta_ensemble_runs(seeds))
+    """name -> (seeds,) test accuracies."""
+    runs = [run_tta_ensemble(s) for s in seeds]
+    return {name: np.array([r[name] for r in runs]) for name in runs[0]}
 
 
 def tta_claims(runs: dict[str, np.ndarray]) -> dict[str, bool]:

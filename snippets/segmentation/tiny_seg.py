@@ -7,8 +7,6 @@ Masks are exact: each pixel's label is the last shape drawn over its centre.
 
 from __future__ import annotations
 
-import functools
-
 import numpy as np
 import torch
 import torch.nn.functional as F
@@ -138,8 +136,7 @@ def predict(model: nn.Module, X: np.ndarray) -> np.ndarray:
         return model(torch.from_numpy(X).float()).argmax(1).numpy().astype(np.int64)
 
 
-@functools.cache  # 同一进程里 (图、测试) 重复要同一个配置时只训练一次
-@shared_run       # 一次构建里两张图共用同一批训练
+@shared_run  # 一次构建里两张图共用同一批训练
 def seg_run(seed: int, arch: str = "unet", loss: str = "ce", rare: bool = True,
             n_test: int = 64) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Train one configuration; return its test confusion matrix (K, K) and two test images holding class 3:

@@ -69,16 +69,11 @@ def test_claims_check_fails_when_a_comparison_breaks() -> None:
     assert failed == ["PCA 2, 4, 8 more than 0.03 below no reduction"]
 
 
-def test_dimred_runs_returns_a_copy(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_dimred_runs_lists_each_setting_seed_by_seed(monkeypatch: pytest.MonkeyPatch) -> None:
     import snippets.data.dimred_experiment as de
 
-    de._dimred_runs.cache_clear()
-    monkeypatch.setattr(de, "run_dimred", lambda s: {("none", 64): DimRun(0.5 + s / 10)})
-    try:
-        de.dimred_runs((1, 2))["none", 64].append(DimRun(0.0))
-        assert de.dimred_runs((1, 2)) == {("none", 64): [DimRun(0.6), DimRun(0.7)]}
-    finally:
-        de._dimred_runs.cache_clear()
+    monkeypatch.setattr(de, "run_dimred", lambda s: {("none", 64): DimRun(0.5 + s / 10), ("pca", 8): DimRun(s)})
+    assert de.dimred_runs((1, 2)) == {("none", 64): [DimRun(0.6), DimRun(0.7)], ("pca", 8): [DimRun(1), DimRun(2)]}
 
 
 def test_multiply_adds_match_torch_flop_counter() -> None:

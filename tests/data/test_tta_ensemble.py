@@ -79,16 +79,14 @@ def test_claims_check_on_hand_runs_and_a_break_is_caught() -> None:
                       "every variant and seed: change between -1 and +4 points"]
 
 
-def test_tta_ensemble_runs_returns_a_copy(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_tta_ensemble_runs_lists_each_variant_seed_by_seed(monkeypatch: pytest.MonkeyPatch) -> None:
     import snippets.data.tta_ensemble as te
 
-    te._tta_ensemble_runs.cache_clear()
-    monkeypatch.setattr(te, "run_tta_ensemble", lambda s: {"single": s / 10})
-    try:
-        te.tta_ensemble_runs((1, 2))["single"][:] = 0.0
-        np.testing.assert_array_equal(te.tta_ensemble_runs((1, 2))["single"], [0.1, 0.2])
-    finally:
-        te._tta_ensemble_runs.cache_clear()
+    monkeypatch.setattr(te, "run_tta_ensemble", lambda s: {"single": s / 10, "TTA": s})
+    runs = te.tta_ensemble_runs((1, 2))
+    assert list(runs) == ["single", "TTA"]
+    np.testing.assert_array_equal(runs["single"], [0.1, 0.2])
+    np.testing.assert_array_equal(runs["TTA"], [1.0, 2.0])
 
 
 def test_bad_inputs_raise_naming_the_argument() -> None:

@@ -89,6 +89,7 @@ def conv2d_same(X: np.ndarray, W: np.ndarray, dilation: int = 1, padding_mode: s
     Returns:
         Y of shape (N, C_out, H, W).
     """
+    X, W = check_array(X, "X", 4), check_array(W, "W", 4)
     top, bottom = same_padding(W.shape[2], dilation)
     left, right = same_padding(W.shape[3], dilation)
     Xp = pad2d(X, (left, right, top, bottom), padding_mode)  # (N, C, H + d(kh-1), W + d(kw-1))

@@ -49,7 +49,9 @@ def test_torch_2x2_same_mean_moves_a_bright_pixel_up_left_by_half() -> None:
         warnings.simplefilter("ignore")
         Y = conv(X).detach()[0, 0].numpy()
     r = np.arange(9.0)
-    assert (Y.sum(1) @ r / Y.sum(), Y.sum(0) @ r / Y.sum()) == pytest.approx((3.5, 3.5), abs=1e-12)
+    shift = impulse_shift(2, 1)  # 一维从零实现的偏移, 二维时行列各一次
+    assert (Y.sum(1) @ r / Y.sum(), Y.sum(0) @ r / Y.sum()) == pytest.approx((4 + shift, 4 + shift), abs=1e-12)
+    assert shift == pytest.approx(-0.5, abs=1e-12)
 
 
 def test_bad_inputs_name_the_argument() -> None:

@@ -123,3 +123,67 @@ def checkerboard() -> Figure:
         ax.grid(False)
     fig.colorbar(im, ax=list(axes), shrink=0.8)
     return fig
+
+
+# --- conv algorithms, padding, odd/even kernels ---
+
+
+@figure("conv-algorithm-costs")
+def conv_algorithm_costs() -> Figure:
+    """Real multiplications of direct, Winograd F(2x2, 3x3) and FFT convolution for one 64x64 channel."""
+    from snippets.cnn.conv_algorithms import multiplication_counts
+
+    ks = np.arange(1, 33, 2)
+    counts = [multiplication_counts(64, int(k)) for k in ks]
+    fig, ax = new_figure("half")
+    ax.plot(ks, [c["direct"] for c in counts], marker="o", markersize=3, color="C0", label="direct / im2col")
+    ax.plot(ks, [c["fft"] for c in counts], marker="s", markersize=3, color="C1", label="FFT (radix-2 model)")
+    ax.plot([3], [counts[1]["winograd"]], marker="*", markersize=9, linestyle="", color="C2",
+            label=r"Winograd $F(2{\times}2, 3{\times}3)$")
+    ax.set_yscale("log")
+    ax.set_xlabel(r"kernel size $k$  (input $64 \times 64$)")
+    ax.set_ylabel("real multiplications")
+    ax.legend(fontsize=7.5)
+    return fig
+
+
+@figure("padding-modes")
+def padding_modes() -> Figure:
+    """A 3x3 image padded by 2 on every side in nn.Conv2d's four padding modes."""
+    from snippets.cnn.padding import MODES, pad2d
+
+    X = np.arange(1.0, 10.0).reshape(1, 1, 3, 3)
+    fig, axes = new_figure("square", ncols=2, nrows=2)
+    for ax, mode in zip(axes.ravel(), MODES, strict=True):
+        P = pad2d(X, (2, 2, 2, 2), mode)[0, 0]  # (7, 7)
+        ax.imshow(P, cmap="viridis", vmin=0, vmax=9, interpolation="nearest")
+        for (i, j), v in np.ndenumerate(P):
+            ax.text(j, i, f"{v:.0f}", ha="center", va="center", fontsize=8,
+                    color="white" if v < 5 else "black")
+        ax.add_patch(Rectangle((1.5, 1.5), 3, 3, fill=False, edgecolor="C1", linewidth=2))
+        ax.set_title(f'padding_mode="{mode}"', fontsize=8.5)
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.grid(False)
+    return fig
+
+
+@figure("even-kernel-shift")
+def even_kernel_shift() -> Figure:
+    """An impulse after four same-padded box filters: k = 3, k = 2 (PyTorch's split), k = 2 symmetric."""
+    from snippets.cnn.kernel_parity import impulse_response
+
+    n, L = 21, 4
+    runs = [(3, False, r"$k = 3$"), (2, False, r"$k = 2$, extra pad after"), (2, True, r"$k = 2$, symmetric")]
+    fig, axes = new_figure("wide", ncols=3, sharey=True)
+    idx = np.arange(n) - n // 2
+    for i, (ax, (k, sym, title)) in enumerate(zip(axes, runs, strict=True)):
+        y = impulse_response(k, L, sym, n)
+        ax.stem(idx, y, linefmt=f"C{i}-", markerfmt=f"C{i}o", basefmt=" ")
+        ax.axvline(0, color="C6", linewidth=0.8, linestyle="--")
+        ax.axvline(float(idx @ y), color="C1", linewidth=1.5)
+        ax.set_title(f"{title}\ncentroid {round(float(idx @ y), 6) + 0.0:+.1f}", fontsize=8.5)
+        ax.set_xlabel("position - impulse")
+        ax.set_xlim(-6.5, 6.5)
+    axes[0].set_ylabel(f"response after {L} layers")
+    return fig

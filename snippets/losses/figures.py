@@ -14,6 +14,7 @@ from snippets.losses.ce_vs_mse import (
 )
 from snippets.losses.convexity import loss_along_segment
 from snippets.losses.cross_entropy import bernoulli_log_likelihood, bernoulli_mle
+from snippets.losses.divergence import bimodal_on_grid, fit_gaussian, gaussian_on_grid
 from snippets.losses.nonconvex_demo import permutation_pair
 from snippets.losses.softmax import softmax
 from snippets.losses.surrogate import loss_and_accuracy_along
@@ -129,4 +130,28 @@ def accuracy_vs_cross_entropy() -> Figure:
     ax_acc.set_xlabel(r"$t$")
     ax_acc.set_ylabel(r"accuracy$(W + tD)$")
     ax_acc.set_ylim(0, 1.02)
+    return fig
+
+
+# --- divergences, regression losses, margin-based softmax (questions added to this chapter) ---
+
+
+@figure("kl-forward-reverse")
+def kl_forward_reverse() -> Figure:
+    """A bimodal p and the Gaussians that minimise forward KL(p || q) and reverse KL(q || p)."""
+    x = np.linspace(-12.0, 12.0, 241)
+    p = bimodal_on_grid(x)
+    mus, sigmas = np.linspace(-5.0, 5.0, 41), np.linspace(0.5, 4.5, 81)
+    fig, ax = new_figure("wide")
+    ax.plot(x, p, color="C0", label=r"$p$: $\frac{1}{2}\mathcal{N}(-3, 1) + \frac{1}{2}\mathcal{N}(3, 1)$")
+    names = (("forward", r"\mathrm{KL}(p\,\|\,q)"), ("reverse", r"\mathrm{KL}(q\,\|\,p)"))
+    for i, (direction, name) in enumerate(names):
+        mu, s, value = fit_gaussian(p, x, direction, mus, sigmas)  # type: ignore[arg-type]
+        q = np.exp(gaussian_on_grid(x, np.array([mu]), np.array([s]))[0])
+        label = rf"$q$ minimising ${name}$: $\mu = {abs(mu):.2g},\ s = {s:.3g}$"
+        ax.plot(x, q, color=f"C{i + 1}", linestyle="--" if i == 0 else "-.", label=label)
+    ax.set_xlim(-9, 9)
+    ax.set_xlabel(r"$x$")
+    ax.set_ylabel("probability on the grid")
+    ax.legend(loc="upper left", fontsize=8)
     return fig

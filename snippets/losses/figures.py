@@ -15,6 +15,7 @@ from snippets.losses.ce_vs_mse import (
 from snippets.losses.convexity import loss_along_segment
 from snippets.losses.cross_entropy import bernoulli_log_likelihood, bernoulli_mle
 from snippets.losses.divergence import bimodal_on_grid, fit_gaussian, gaussian_on_grid
+from snippets.losses.margin_softmax import target_logit
 from snippets.losses.nonconvex_demo import permutation_pair
 from snippets.losses.softmax import softmax
 from snippets.losses.surrogate import loss_and_accuracy_along
@@ -154,4 +155,27 @@ def kl_forward_reverse() -> Figure:
     ax.set_xlabel(r"$x$")
     ax.set_ylabel("probability on the grid")
     ax.legend(loc="upper left", fontsize=8)
+    return fig
+
+
+@figure("margin-target-logit")
+def margin_target_logit() -> Figure:
+    """The true-class logit against the angle theta for softmax and the four margin-based variants (scale 1)."""
+    theta = np.linspace(0.0, np.pi, 721)
+    curves = [
+        ("softmax", 1, r"softmax: $\cos\theta$", "-"),
+        ("l-softmax", 2, r"L-Softmax ($m = 2$): $\psi(\theta)$", "--"),
+        ("sphereface", 4, r"SphereFace ($m = 4$): $\psi(\theta)$", "-."),
+        ("cosface", 0.35, r"CosFace: $\cos\theta - 0.35$", ":"),
+        ("arcface", 0.5, r"ArcFace: $\cos(\theta + 0.5)$", "-"),
+    ]
+    fig, ax = new_figure("wide")
+    for i, (method, m, label, style) in enumerate(curves):
+        ax.plot(np.degrees(theta), target_logit(theta, method, m), color=f"C{i}", linestyle=style, label=label)  # type: ignore[arg-type]
+    ax.set_xlim(0, 180)
+    ax.set_ylim(-2.5, 1.1)
+    ax.set_xticks(range(0, 181, 30))
+    ax.set_xlabel(r"angle $\theta$ between $x$ and $W_y$ (degrees)")
+    ax.set_ylabel(r"target logit / scale")
+    ax.legend(loc="lower left", fontsize=8)
     return fig

@@ -17,6 +17,7 @@ from snippets.losses.cross_entropy import bernoulli_log_likelihood, bernoulli_ml
 from snippets.losses.divergence import bimodal_on_grid, fit_gaussian, gaussian_on_grid
 from snippets.losses.margin_softmax import target_logit
 from snippets.losses.nonconvex_demo import permutation_pair
+from snippets.losses.regression_losses import grad_wrt_residual, huber, mae, mse, smooth_l1
 from snippets.losses.softmax import softmax
 from snippets.losses.surrogate import loss_and_accuracy_along
 from snippets.plotting import new_figure
@@ -178,4 +179,29 @@ def margin_target_logit() -> Figure:
     ax.set_xlabel(r"angle $\theta$ between $x$ and $W_y$ (degrees)")
     ax.set_ylabel(r"target logit / scale")
     ax.legend(loc="lower left", fontsize=8)
+    return fig
+
+
+@figure("regression-losses")
+def regression_losses() -> Figure:
+    """MSE, MAE, Huber and Smooth L1 of one residual (left) and their derivatives (right)."""
+    r = np.linspace(-3.0, 3.0, 601)
+    zero = np.zeros(1)
+    curves = [
+        ("mse", r"MSE: $r^2$", lambda v: mse(np.array([v]), zero), 1.0),
+        ("mae", r"MAE: $|r|$", lambda v: mae(np.array([v]), zero), 1.0),
+        ("huber", r"Huber, $\delta = 1$", lambda v: huber(np.array([v]), zero, 1.0), 1.0),
+        ("smooth_l1", r"Smooth L1, $\beta = 0.5$", lambda v: smooth_l1(np.array([v]), zero, 0.5), 0.5),
+    ]
+    fig, (ax_l, ax_g) = new_figure("full", ncols=2)
+    for i, (name, label, f, delta) in enumerate(curves):
+        ax_l.plot(r, [f(v) for v in r], color=f"C{i}", label=label)
+        ax_g.plot(r, grad_wrt_residual(r, name, delta), color=f"C{i}", label=label)  # type: ignore[arg-type]
+    ax_l.set_ylim(0, 4)
+    ax_l.set_xlabel(r"residual $r = \hat{y} - y$")
+    ax_l.set_ylabel("loss")
+    ax_l.legend(loc="upper center", fontsize=8)
+    ax_g.set_ylim(-3, 3)
+    ax_g.set_xlabel(r"residual $r = \hat{y} - y$")
+    ax_g.set_ylabel(r"$\partial\,\mathrm{loss} / \partial r$")
     return fig

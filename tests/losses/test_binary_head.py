@@ -104,6 +104,42 @@ def test_sigmoid_head_matches_torch_sgd() -> None:
     np.testing.assert_allclose(c, lin.bias.item(), rtol=1e-10, atol=1e-12)
 
 
+@pytest.mark.parametrize("optimizer", ["sgd_momentum", "adam"])
+def test_two_for_one_holds_for_momentum_and_adam_from_a_matching_random_init(optimizer: str) -> None:
+    # the rows' gradients are opposite and both updates are odd in the gradient, so w = W1 - W0 moves
+    # exactly like a sigmoid head at twice the rate, from any init where the sigmoid head starts at (W1 - W0, b1 - b0)
+    X, y = _data(4)
+    Xt, yt = torch.from_numpy(X), torch.from_numpy(y)
+    torch.manual_seed(0)
+    two = torch.nn.Linear(3, 2).double()  # default (random) init: W0 + W1 != 0
+
+    def make(params: object, lr: float) -> torch.optim.Optimizer:
+        if optimizer == "adam":
+            return torch.optim.Adam(params, lr=lr)  # type: ignore[arg-type]
+        return torch.optim.SGD(params, lr=lr, momentum=0.9)  # type: ignore[arg-type]
+
+    ones = []
+    for lr in (0.1, 0.05):  # the sigmoid head at 2 * 0.05 and at the same 0.05
+        one = torch.nn.Linear(3, 1).double()
+        with torch.no_grad():
+            one.weight.copy_((two.weight[1] - two.weight[0])[None])
+            one.bias.copy_((two.bias[1] - two.bias[0])[None])
+        ones.append((one, make(one.parameters(), lr)))
+    opt2 = make(two.parameters(), 0.05)
+    for _ in range(30):
+        opt2.zero_grad()
+        F.cross_entropy(two(Xt), yt).backward()
+        opt2.step()
+        for one, opt1 in ones:
+            opt1.zero_grad()
+            F.binary_cross_entropy_with_logits(one(Xt)[:, 0], yt.double()).backward()
+            opt1.step()
+    w_merged = (two.weight[1] - two.weight[0]).detach().numpy()
+    np.testing.assert_allclose(ones[0][0].weight.detach().numpy()[0], w_merged, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(ones[0][0].bias.item(), (two.bias[1] - two.bias[0]).item(), rtol=1e-10, atol=1e-12)
+    assert np.abs(ones[1][0].weight.detach().numpy()[0] - w_merged).max() > 1e-3
+
+
 def test_bad_inputs_name_the_argument() -> None:
     X, y = _data()
     with pytest.raises(ValueError, match="Z"):

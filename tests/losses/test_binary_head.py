@@ -142,22 +142,22 @@ def test_two_for_one_holds_for_momentum_and_adam_from_a_matching_random_init(opt
 
 def test_bad_inputs_name_the_argument() -> None:
     X, y = _data()
-    with pytest.raises(ValueError, match="Z"):
+    with pytest.raises(ValueError, match=r"^Z\b"):
         sigmoid_of_difference(np.zeros((3, 3)))
-    with pytest.raises(TypeError, match="Z"):
+    with pytest.raises(TypeError, match=r"^Z\b"):
         sigmoid_of_difference(np.zeros((3, 2), dtype=int))
-    with pytest.raises(ValueError, match="W"):
+    with pytest.raises(ValueError, match=r"^W\b"):
         merge_two_class_head(np.zeros((3, 2)), np.zeros(2))
-    with pytest.raises(ValueError, match="b"):
+    with pytest.raises(ValueError, match=r"^b\b"):
         merge_two_class_head(np.zeros((2, 2)), np.zeros((2, 1)))
     for train in (train_softmax_head, train_sigmoid_head):
-        with pytest.raises(ValueError, match="lr"):
+        with pytest.raises(ValueError, match=r"^lr\b"):
             train(X, y, 0.0, 5)
-        with pytest.raises(ValueError, match="steps"):
+        with pytest.raises(ValueError, match=r"^steps\b"):
             train(X, y, 0.1, -1)
-        with pytest.raises(ValueError, match="y"):
+        with pytest.raises(ValueError, match=r"^y\b"):
             train(X, y + 1, 0.1, 5)
-        with pytest.raises(TypeError, match="y"):
+        with pytest.raises(TypeError, match=r"^y\b"):
             train(X, y.astype(float), 0.1, 5)
-        with pytest.raises(ValueError, match="X"):
+        with pytest.raises(ValueError, match=r"^X\b"):
             train(X[:, 0], y, 0.1, 5)

@@ -52,6 +52,10 @@ def bilinear_sample(X: np.ndarray, y: np.ndarray, x: np.ndarray) -> np.ndarray:
     Returns:
         (C, *S).
     """
+    X = check_array(X, "X", 3)
+    y, x = np.asarray(y, dtype=float), np.asarray(x, dtype=float)
+    if y.shape != x.shape:
+        raise ValueError(f"y and x must have the same shape, got {y.shape} and {x.shape}")
     C, H, W = X.shape
     y0, x0 = np.floor(y).astype(int), np.floor(x).astype(int)
     out = np.zeros((C, *y.shape))

@@ -152,11 +152,16 @@ def occlusion_map(model: nn.Module, x: torch.Tensor, target: int, size: int = 3,
 
 def upsample(m: torch.Tensor, size: int) -> torch.Tensor:
     """A (h, w) map bilinearly resized to (size, size), as Grad-CAM is shown over the input."""
+    if not isinstance(m, torch.Tensor) or m.ndim != 2:
+        raise ValueError(f"m must be a 2-D tensor (h, w), got {getattr(m, 'shape', type(m))}")
+    check_int(size, "size", 1)
     return F.interpolate(m[None, None], size=(size, size), mode="bilinear", align_corners=False)[0, 0]
 
 
 def pearson(a: torch.Tensor, b: torch.Tensor) -> float:
     """Pearson correlation of two maps (flattened); nan if either is constant."""
+    if not isinstance(a, torch.Tensor) or not isinstance(b, torch.Tensor) or a.numel() != b.numel():
+        raise ValueError("a and b must be tensors with the same number of elements")
     a, b = a.flatten().double(), b.flatten().double()
     a, b = a - a.mean(), b - b.mean()
     den = float(a.norm() * b.norm())

@@ -109,3 +109,7 @@ def test_bad_inputs_name_the_argument() -> None:
         deform_conv2d(X, np.zeros((1, 18, 3, 3)), np.zeros((1, 3, 3, 3)))
     with pytest.raises(TypeError, match="X"):
         deform_conv2d(X.astype(int), np.zeros((1, 18, 3, 3)), W)
+    with pytest.raises(ValueError, match="X"):
+        bilinear_sample(np.zeros((2, 2)), np.zeros(1), np.zeros(1))
+    with pytest.raises(ValueError, match="same shape"):
+        bilinear_sample(np.zeros((1, 2, 2)), np.zeros(2), np.zeros(3))

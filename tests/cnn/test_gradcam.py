@@ -111,6 +111,14 @@ def test_bad_inputs_name_the_argument() -> None:
         occlusion_map(model, torch.zeros(1, 1, 8, 8), 0, size=0)
     with pytest.raises(ValueError, match="seed"):
         small_cnn(-1)
+    with pytest.raises(ValueError, match="seed"):
+        digits_split(-1)
+    with pytest.raises(ValueError, match="m must"):
+        upsample(torch.zeros(1, 2, 2), 8)
+    with pytest.raises(ValueError, match="size"):
+        upsample(torch.zeros(2, 2), 0)
+    with pytest.raises(ValueError, match="a and b"):
+        pearson(torch.zeros(4), torch.zeros(5))
     with pytest.raises(ValueError, match="lr"):
         train_digits_cnn(0, steps=1, lr=0.0)
     with pytest.raises(ValueError, match="steps"):

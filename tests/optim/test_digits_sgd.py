@@ -99,6 +99,9 @@ def test_per_update_gd_is_a_little_ahead_of_mini_batch() -> None:
     assert mb.epochs[10] == pytest.approx(1.0)  # 第 1 个 epoch 结束: 38 次更新
     assert np.all(gd.loss[:, 38] < mb.loss[:, 10])
     assert 0.7 < np.median(gd.loss[:, 38]) < 0.76 and 0.76 < np.median(mb.loss[:, 10]) < 0.8
+    sgd = r["SGD (B = 1)"]
+    assert sgd.epochs[1] == pytest.approx(0.1) and mb.epochs[30] == pytest.approx(3.0)
+    assert sgd.loss[:, 1].min() > mb.loss[:, 30].max()  # 120 次更新的 SGD 仍不如 114 次更新的小批量: 每步最差
 
 
 def test_digits_functions_reject_bad_input() -> None:

@@ -47,6 +47,8 @@ def test_momentum_acts_mostly_through_the_effective_step() -> None:
     med = np.median(_grid(), axis=2)
     for i in (2, 3, 4):  # eta = 0.1, 0.3, 1 且 mu = 0, 对比 eta / 10 且 mu = 0.9: 有效步长相同
         assert abs(med[i - 2, 2] / med[i, 0] - 1) < 0.15
+    # 有效步长 3 和 10 (eta = 3, 10 且 mu = 0, 对比 eta = 0.3, 1 且 mu = 0.9): 不再等效, 动量大的低 20% 与 45% 以上
+    assert med[3, 2] / med[5, 0] < 0.8 and med[4, 2] / med[6, 0] < 0.55
     unstable = _grid()[LRS.index(10.0), 2]  # 有效步长 100: 种子之间差很大
     assert 2.1 < np.median(unstable) < 2.2 and 1.1 < unstable.min() < 1.25 and 2.9 < unstable.max() < 3.0
 

@@ -77,17 +77,24 @@ def gradient_descent(grad: Callable[[np.ndarray], np.ndarray], w0: np.ndarray, l
 
 
 # --8<-- [start:lbfgs]
-def lbfgs_torch(X: np.ndarray, y: np.ndarray, lam: float, iters: int, history_size: int = 10) -> np.ndarray:
-    """torch.optim.LBFGS on the same loss, one iteration per .step(closure); losses after each step (iters + 1,)."""
+def lbfgs_torch(X: np.ndarray, y: np.ndarray, lam: float, iters: int, history_size: int = 10,
+                max_eval: int | None = 25) -> np.ndarray:
+    """torch.optim.LBFGS on the same loss, one iteration per .step(closure); losses after each step (iters + 1,).
+
+    max_eval: function evaluations allowed per .step(); None keeps torch's default (here 1, see below).
+    """
     import torch
 
     lam = check_hyper("lam", lam)
     if not isinstance(iters, int) or iters < 0:
         raise ValueError(f"iters must be an int >= 0, got {iters!r}")
+    if max_eval is not None and (isinstance(max_eval, bool) or not isinstance(max_eval, int) or max_eval < 1):
+        raise ValueError(f"max_eval must be None or an int >= 1, got {max_eval!r}")
     Xt, yt = torch.from_numpy(X), torch.from_numpy(y)  # float64
     w = torch.zeros(X.shape[1], dtype=torch.float64, requires_grad=True)
-    # max_iter=1: 每次 .step() 只走一次迭代, 便于记录; max_eval 默认是 max_iter * 1.25 = 1, 线搜索会被卡死, 要给够
-    opt = torch.optim.LBFGS([w], lr=1, max_iter=1, max_eval=25, history_size=history_size,
+    # max_iter=1: 每次 .step() 只走一次迭代, 便于记录; max_eval 默认是 max_iter * 5 // 4 = 1, 线搜索只剩一次试探,
+    # 试探点的损失不下降就返回步长 0, 之后每步重复同一次试探 (卡死), 所以要给够
+    opt = torch.optim.LBFGS([w], lr=1, max_iter=1, max_eval=max_eval, history_size=history_size,
                             line_search_fn="strong_wolfe", tolerance_grad=1e-12, tolerance_change=1e-15)
 
     def closure() -> torch.Tensor:  # LBFGS 在一步里要多次求损失和梯度 (线搜索), 所以要传一个闭包

@@ -82,6 +82,9 @@ def test_lbfgs_torch_reaches_newtons_loss_and_gd_does_not() -> None:
     best = logreg_loss_grad_hess(ws[-1], X, y, LOGREG_LAM)[0]
     gap = lbfgs_torch(X, y, LOGREG_LAM, 30) - best
     assert gap[30] < 1e-9 and 1e-4 < gap[10] < 1e-3 and gap[20] < 1e-8  # 页面与图注里的数量级
+    # max_iter = 1 而 max_eval 用默认值 (= 1): 线搜索只有一次试探, 被拒后步长为 0, 此后停在原地 (页面追问)
+    stuck = lbfgs_torch(X, y, LOGREG_LAM, 30, max_eval=None) - best
+    assert stuck[25] == stuck[30] and 1e-5 < stuck[30] < 1e-4
     L_smooth = np.linalg.eigvalsh(X.T @ X / len(y)).max() / 4 + LOGREG_LAM
     wg = gradient_descent(lambda w: logreg_loss_grad_hess(w, X, y, LOGREG_LAM)[1], np.zeros(65), 1 / L_smooth, 200)
     assert 0.02 < logreg_loss_grad_hess(wg[-1], X, y, LOGREG_LAM)[0] - best < 0.05  # 200 步 GD 还差 0.02 以上
@@ -100,3 +103,5 @@ def test_second_order_functions_reject_bad_input() -> None:
         gradient_descent(lambda w: w, np.zeros(1), -0.1, 3)
     with pytest.raises(ValueError, match="lam"):
         lbfgs_torch(np.zeros((3, 2)), np.zeros(3), -1.0, 3)
+    with pytest.raises(ValueError, match="max_eval"):
+        lbfgs_torch(np.zeros((3, 2)), np.zeros(3), 0.1, 3, max_eval=0)

@@ -374,11 +374,11 @@ def saddle_escape() -> Figure:
     fig, (ax, ax_y) = new_figure("wide", ncols=2)
     xs, ys = np.meshgrid(np.linspace(-1.6, 1.6, 81), np.linspace(-1.5, 1.5, 61))
     ax.contour(xs, ys, saddle_f(np.stack([xs, ys], axis=-1)), levels=12, colors="C6", linewidths=0.4, alpha=0.5)
-    for k in range(len(SADDLE_SEEDS)):
-        ax.plot(noisy[k, :, 0], noisy[k, :, 1], color="C2", linewidth=0.5, alpha=0.6)
+    for k in range(len(SADDLE_SEEDS)):  # 画在 GD 的线之上: 往 (0, 1) 去的几条路径不被遮住
+        ax.plot(noisy[k, :, 0], noisy[k, :, 1], color="C2", linewidth=0.5, alpha=0.6, zorder=3)
     ax.plot(gd[:, 0], gd[:, 1], color="C0", label=r"GD, $y_0 = 10^{-6}$")
-    ax.plot(mom[:, 0], mom[:, 1], color="C1", label=r"momentum 0.9, $y_0 = 10^{-6}$")
-    ax.plot(exact[:, 0], exact[:, 1], color="C3", linewidth=2.5, linestyle="--", label=r"GD, $y_0 = 0$: ends at (0, 0)")
+    ax.plot(mom[:, 0], mom[:, 1], color="C1", label=r"momentum 0.9")
+    ax.plot(exact[:, 0], exact[:, 1], color="C3", linewidth=2.5, linestyle="--", label=r"GD, $y_0 = 0$")
     ax.plot([0, 0, 0], [0, 1, -1], "+", color="C6", markersize=8)
     ax.set_xlabel(r"$x$")
     ax.set_ylabel(r"$y$")
@@ -393,7 +393,7 @@ def saddle_escape() -> Figure:
     ax_y.set_xlabel("step")
     ax_y.set_ylabel(r"$|y_t|$")
     ax_y.legend(fontsize=7.5, loc="lower right")
-    ax.legend(fontsize=7.5, loc="upper left")
+    ax.legend(fontsize=7, loc="upper left", handlelength=1.2)  # 标签短, 图例停在 x < -0.3, 不挡住极小值 (0, 1)
     return fig
 
 

@@ -80,7 +80,10 @@ def escape_step(path: np.ndarray, level: float = 0.5) -> np.ndarray:
 
 # --8<-- [start:goe]
 def prob_all_positive(d: int, trials: int, seed: int) -> float:
-    """Fraction of random symmetric d x d matrices (GOE: A = (G + G^T) / sqrt 2) with all eigenvalues > 0."""
+    """Fraction of random symmetric d x d matrices (GOE: A = (G + G^T) / sqrt 2) with all eigenvalues > 0.
+
+    Diagonal entries have variance 2, off-diagonal 1; equal variances would give another probability.
+    """
     if not isinstance(d, int) or d < 1 or not isinstance(trials, int) or trials < 1:
         raise ValueError(f"d and trials must be ints >= 1, got d={d!r}, trials={trials!r}")
     G = np.random.default_rng(seed).standard_normal((trials, d, d))

@@ -104,6 +104,15 @@ def test_per_update_gd_is_a_little_ahead_of_mini_batch() -> None:
     assert sgd.loss[:, 1].min() > mb.loss[:, 30].max()  # 120 次更新的 SGD 仍不如 114 次更新的小批量: 每步最差
 
 
+@pytest.mark.experiment
+def test_gd_with_its_own_best_lr_still_trails_mini_batch_at_equal_epochs() -> None:
+    lrs = (0.5, 1.0, 2.0, 4.0, 8.0, 16.0)  # 只给 GD 扫学习率: 3 个 epoch 只有 3 次更新, 很便宜
+    med = np.array([np.median(train_softmax(N_TRAIN, lr, 3, (0, 1, 2, 3, 4)).loss[:, -1]) for lr in lrs])
+    assert lrs[int(med.argmin())] == 2.0 and 1.38 < med.min() < 1.44
+    assert med[-2] > np.log(10) and med[-1] > np.log(10)  # eta >= 8 发散
+    assert med.min() > 3 * np.median(_variants()["mini-batch (B = 32)"].loss[:, -1])
+
+
 def test_digits_functions_reject_bad_input() -> None:
     with pytest.raises(ValueError, match="seed"):
         digits_split(-1)

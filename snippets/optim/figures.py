@@ -393,7 +393,7 @@ def saddle_escape() -> Figure:
     ax_y.set_xlabel("step")
     ax_y.set_ylabel(r"$|y_t|$")
     ax_y.legend(fontsize=7.5, loc="lower right")
-    ax.legend(fontsize=7, loc="upper left", handlelength=1.2)  # 标签短, 图例停在 x < -0.3, 不挡住极小值 (0, 1)
+    ax.legend(fontsize=7.5, loc="upper left", handlelength=1.2)  # 标签短, 图例停在 x < -0.3, 不挡住极小值 (0, 1)
     return fig
 
 

@@ -1,23 +1,89 @@
-"""Project-wide pytest hooks: name the numeric kernels in the header; docs blocks are experiments.
+"""Project-wide pytest hooks: name the numeric kernels in the header; docs blocks are experiments;
+one experiment cache per session.
 
 Every code block on a page prints numbers a reader sees, so the cross-kernel check
 (tests/kernels/test_cross_kernel.py) re-runs all of them, with the unit tests marked
 `experiment`, under other SIMD/BLAS/threading paths.
+
+Each session gets a fresh `@shared_run` folder (snippets/run_cache.py), laid out as a build's cache
+(`<folder>/runs/<hash of snippets/>`): a docs block and a test that ask for the same experiment
+share one computation, and the first site build of tests/site_checks reads the same folder. The
+second clean build, compared with it byte for byte, starts from nothing, so a shared result that
+differed from a fresh one would fail that comparison. A kernel-set run is its own session with its
+own folder: it computes everything afresh under its kernels.
 """
 
 from __future__ import annotations
 
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
 import pytest
 
+from snippets.run_cache import ENV
 from tests.kernels.kernel_sets import describe
+
+ROOT = Path(__file__).resolve().parent
+SESSION_CACHE = pytest.StashKey[Path]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if os.environ.get(ENV):  # a developer's own folder: use it
+        return
+    sys.path.insert(0, str(ROOT / "hooks"))
+    import deps  # hooks/deps.py: the build names its runs folder the same way
+
+    cache = Path(tempfile.mkdtemp(prefix="dlh-session-cache-"))
+    config.stash[SESSION_CACHE] = cache
+    os.environ[ENV] = str(cache / "runs" / deps.digest(sorted((ROOT / "snippets").rglob("*.py"))))
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    # Under pytest-xdist every worker collects everything: there the test's own fixture starts it.
+    if session.config.option.collectonly or os.environ.get("PYTEST_XDIST_WORKER"):
+        return
+    if not any(_phase(item) == 2 for item in session.items):
+        return
+    from tests.kernels.test_cross_kernel import start_runs
+
+    logs = session.config.stash.get(SESSION_CACHE, None) or Path(tempfile.mkdtemp(prefix="dlh-"))
+    start_runs(session.config, logs)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    from tests.kernels.test_cross_kernel import stop_runs
+
+    stop_runs(config)
+    cache = config.stash.get(SESSION_CACHE, None)
+    if cache is not None:
+        os.environ.pop(ENV, None)
+        shutil.rmtree(cache, ignore_errors=True)
+
+
+def session_cache(config: pytest.Config) -> Path | None:
+    """The build cache folder whose runs/ this session's shared runs fill (None: ENV was given)."""
+    return config.stash.get(SESSION_CACHE, None)
 
 
 def pytest_report_header(config: pytest.Config) -> str:
     return describe()
 
 
+def _phase(item: pytest.Item) -> int:
+    """Units and docs blocks first, then the built site, then the kernel-set check (it waits)."""
+    if "kernels" in item.path.parts:
+        return 2
+    return 1 if "site_checks" in item.path.parts else 0
+
+
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # The kernel-set run starts when collection ends and runs on one core beside the units and
+    # docs blocks; the site builds come after those, reading the experiments they ran.
+    items.sort(key=_phase)  # stable: the order within each phase is unchanged
     for item in items:
         if item.path.suffix == ".md":
             item.add_marker(pytest.mark.experiment)

@@ -1,10 +1,15 @@
-"""Run an experiment once per build: a figure and a notebook that ask for the same run share it.
+"""Run an experiment once per build: a figure, a notebook and a test that ask for the same run share it.
 
-`@shared_run` is a no-op unless the environment variable DLH_RUN_CACHE names a folder, which the
-site build sets (hooks/figures.py) for its figure renderers and notebook kernels. The folder's name
-already holds a hash of every file under snippets/, so a result is reused only while the code that
-produced it is unchanged. Tests, the docs blocks and a reader's own notebook never set it: there
-every call computes, so the cross-kernel check sees fresh numbers.
+`@shared_run` keeps results on disk only when the environment variable DLH_RUN_CACHE names a
+folder. The site build sets it (hooks/figures.py) for its figure renderers and notebook kernels; the
+folder's name holds a hash of every file under snippets/, so a result is reused only while the code
+that produced it is unchanged. A pytest session sets a fresh one of its own (conftest.py), so within
+one session a docs block, a test and the tests' first site build share a run, while each numeric
+kernel set, in its own session, computes everything afresh. A reader's notebook does not set it.
+
+A shared run always computes on one thread (torch and the BLAS libraries), as the build's figure
+renderers always did: its result, and so every figure and printed number drawn from it, does not
+depend on how many cores the machine has or on who asked first.
 """
 
 from __future__ import annotations
@@ -28,6 +33,20 @@ def call_key(fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, An
     return f"{fn.__module__}.{fn.__qualname__}-{h.hexdigest()[:16]}.pkl"
 
 
+def one_thread(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """Call `fn` with torch and the BLAS/OpenMP thread pools limited to one thread, then restore them."""
+    import torch
+    from threadpoolctl import threadpool_limits
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        with threadpool_limits(limits=1):
+            return fn(*args, **kwargs)
+    finally:
+        torch.set_num_threads(before)
+
+
 def shared_run(fn: F) -> F:
     """Keep `fn`'s result on disk for the rest of the build; concurrent callers wait for the first."""
     if not callable(fn):
@@ -37,7 +56,7 @@ def shared_run(fn: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         folder = os.environ.get(ENV)
         if not folder:
-            return fn(*args, **kwargs)
+            return one_thread(fn, *args, **kwargs)
         path = Path(folder) / call_key(fn, args, kwargs)
         path.parent.mkdir(parents=True, exist_ok=True)
         with open(path.with_suffix(".lock"), "w") as lock:
@@ -45,7 +64,7 @@ def shared_run(fn: F) -> F:
             if path.exists():
                 with open(path, "rb") as f:
                     return pickle.load(f)
-            result = fn(*args, **kwargs)
+            result = one_thread(fn, *args, **kwargs)
             tmp = path.with_suffix(f".tmp{os.getpid()}")
             with open(tmp, "wb") as f:
                 pickle.dump(result, f, protocol=4)

@@ -54,3 +54,28 @@ def test_the_losses_experiment_is_shared_by_its_figure_and_notebook(
 def test_rejects_what_is_not_callable() -> None:
     with pytest.raises(TypeError, match="fn must be callable"):
         shared_run(3)  # type: ignore[arg-type]
+
+
+def test_a_shared_run_computes_on_one_thread_and_restores_the_pools(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import torch
+    from threadpoolctl import threadpool_info
+
+    def threads() -> tuple[int, list[int]]:
+        return torch.get_num_threads(), [p["num_threads"] for p in threadpool_info()]
+
+    original = torch.get_num_threads()
+    torch.set_num_threads(2)
+    try:
+        before = threads()
+        for folder in (None, tmp_path / "runs"):  # outside and inside a build
+            if folder is None:
+                monkeypatch.delenv(ENV, raising=False)
+            else:
+                monkeypatch.setenv(ENV, str(folder))
+            seen = shared_run(threads)()
+            assert seen[0] == 1 and set(seen[1]) == {1}, seen
+            assert threads() == before
+    finally:
+        torch.set_num_threads(original)

@@ -1,9 +1,9 @@
-"""Every docs code block and every `experiment` test passes under each other numeric kernel set.
+"""Every docs code block and every `experiment` test passes under another numeric kernel set.
 
 The docs blocks compare their printed output with the page, so passing under a set means the page
 reads the same there. A set that this CPU cannot make different is skipped with the reason (run
 pytest with -rs, as the test command does, to see it); a set that does run must be seen to take
-effect inside the child run, or the test fails. The sets run side by side (see `runs`).
+effect inside the child run, or the test fails. The run starts when collection ends (`start_runs`).
 """
 
 from __future__ import annotations
@@ -12,11 +12,12 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from snippets.run_cache import ENV as RUN_CACHE_ENV
 
 from .kernel_sets import KERNEL_SETS, why_not_distinct
 
@@ -30,21 +31,25 @@ class Run:
     env: dict[str, str]
 
 
-@pytest.fixture(scope="module")
-def runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Run]]:
-    """Start every set this machine can make different at once; each test then waits for its own.
+RUNS = pytest.StashKey[dict[str, Run]]()
 
-    The sets run single-threaded, so on a two-core machine the two x86 runs take the time of one.
+
+def start_runs(config: pytest.Config, folder: Path) -> None:
+    """Start the kernel-set run(s) this machine can make different; called when collection ends.
+
+    conftest.py calls this as soon as the session knows it will run the test below, and orders that
+    test last, so the set's one-thread run overlaps the native unit tests and docs blocks.
     """
     started: dict[str, Run] = {}
+    config.stash[RUNS] = started
     if os.environ.get("DLH_KERNEL_SET"):
-        yield started
         return
-    folder = tmp_path_factory.mktemp("kernel-sets")
     for name, ks in sorted(KERNEL_SETS.items()):
         if why_not_distinct(ks):
             continue
-        env = dict(os.environ, **ks.env, DLH_KERNEL_SET=name, MPLBACKEND="Agg")
+        # Without this session's experiment folder: the set's own session computes every run afresh.
+        env = {k: v for k, v in os.environ.items() if k != RUN_CACHE_ENV}
+        env.update(ks.env, DLH_KERNEL_SET=name, MPLBACKEND="Agg")
         log = folder / f"{name}.log"
         with open(log, "wb") as out:
             proc = subprocess.Popen(
@@ -52,13 +57,22 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Run]]:
                 cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
             )
         started[name] = Run(proc, log, env)
-    try:
-        yield started
-    finally:
-        for run in started.values():
-            if run.proc.poll() is None:
-                run.proc.kill()
-                run.proc.wait()
+
+
+def stop_runs(config: pytest.Config) -> None:
+    """Kill any run still going (the session ended early)."""
+    for run in config.stash.get(RUNS, {}).values():
+        if run.proc.poll() is None:
+            run.proc.kill()
+            run.proc.wait()
+
+
+@pytest.fixture(scope="module")
+def runs(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Run]:
+    """The runs conftest.py started when collection ended (started here under pytest-xdist)."""
+    if RUNS not in request.config.stash:
+        start_runs(request.config, tmp_path_factory.mktemp("kernel-sets"))
+    return request.config.stash[RUNS]
 
 
 @pytest.mark.parametrize("name", sorted(KERNEL_SETS))

@@ -16,6 +16,8 @@ from typing import Any
 
 import pytest
 
+from conftest import session_cache
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -82,7 +84,10 @@ def built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
         # than twice the time of one.
         second.proc = start_build(second.site, base / "cache2", url, second.log)
     request.config.stash[SECOND_BUILD] = second
-    code, log = finish_build(start_build(base / "site", base / "cache", url, base / "build.log"), base / "build.log")
+    # The first build reads the experiments this session's tests and docs blocks already ran
+    # (conftest.py); the second, compared with it byte for byte, starts from an empty cache.
+    cache = session_cache(request.config) or base / "cache"
+    code, log = finish_build(start_build(base / "site", cache, url, base / "build.log"), base / "build.log")
     assert code == 0, f"mkdocs build --strict failed:\n{log[-6000:]}"
     handler = functools.partial(_QuietHandler, directory=str(base / "site"))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)

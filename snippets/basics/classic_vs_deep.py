@@ -61,3 +61,23 @@ def accuracy_grid(sizes: Sequence[int] = (20, 50, 100), seeds: Sequence[int] = r
     for n in sizes:
         check_int(n, "sizes", 4)
     return np.array([[[heldout_accuracy(m, n, s) for s in seeds] for n in sizes] for m in MODELS])
+
+
+def comparison_claims(grid: np.ndarray) -> dict[str, bool]:
+    """The numbers dl_vs_ml.md states about accuracy_grid((20, 50, 100)), each True while the run still shows it."""
+    if not isinstance(grid, np.ndarray) or grid.shape != (len(MODELS), 3, 5):
+        shape = getattr(grid, "shape", grid)
+        raise ValueError(f"grid must be accuracy_grid((20, 50, 100))'s (3, 3, 5) array, got {shape!r}")
+    lr, gb, mlp = grid  # 每个 (sizes, seeds)
+    med = np.median(grid, axis=2)  # (models, sizes)
+    return {
+        "n=20: boosting median 90.7% (87.2% to 93.3%)": f"{med[1, 0]:.1%} ({gb[0].min():.1%} to {gb[0].max():.1%})"
+        == "90.7% (87.2% to 93.3%)",
+        "n=100: logistic and MLP median 96.8%, boosting 91.0%": [f"{m:.1%}" for m in med[:, 2]]
+        == ["96.8%", "91.0%", "96.8%"],
+        "every size: logistic median >= MLP median": bool(np.all(med[0] >= med[2])),
+        "seed 1: MLP above logistic at every size (the page says seeds split)": bool(np.all(mlp[:, 1] > lr[:, 1])),
+        "every size: boosting has the lowest median and the widest range": bool(
+            np.all(med[1] < np.minimum(med[0], med[2]))
+            and np.all(np.ptp(gb, axis=1) > np.maximum(np.ptp(lr, axis=1), np.ptp(mlp, axis=1)))),
+    }

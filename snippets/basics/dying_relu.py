@@ -144,3 +144,35 @@ def dead_grid() -> dict[str, list[DeadRun]]:
         "leaky_bias": [train_digits_mlp(0.1, 0.1, b) for b in BIASES],
         "relu_lr": [train_digits_mlp(lr, 0.0, 0.0) for lr in LRS],  # lr 0.1, b 0 与上面第一项相同: 重跑, 约 0.1 s
     }
+
+
+def _pct_range(v: np.ndarray) -> str:
+    return f"{v.min():.0%}-{v.max():.0%}"
+
+
+def dead_claims(grid: dict[str, list[DeadRun]]) -> dict[str, bool]:
+    """The numbers dying_relu.md states about dead_grid() (5 seeds), each True while the run still shows it."""
+    if set(grid) != {"relu_bias", "leaky_bias", "relu_lr"}:
+        raise ValueError(f"grid must be dead_grid()'s result, got keys {sorted(grid)!r}")
+    relu, leaky = dict(zip(BIASES, grid["relu_bias"], strict=True)), dict(zip(BIASES, grid["leaky_bias"], strict=True))
+    lr = dict(zip(LRS, grid["relu_lr"], strict=True))
+    med = lambda v: f"{np.median(v):.0%}"  # noqa: E731
+    return {
+        "ReLU b0 0 and -0.5: no dead unit after training": all(np.all(relu[b].dead_final == 0) for b in (0.0, -0.5)),
+        "ReLU b0 0, -0.5: median accuracy 95%, 94%": (med(relu[0.0].accuracy), med(relu[-0.5].accuracy))
+        == ("95%", "94%"),
+        "ReLU b0 -1: dead 3%-9% at init, 0%-2% after": (
+            _pct_range(relu[-1.0].dead_init), _pct_range(relu[-1.0].dead_final)) == ("3%-9%", "0%-2%"),
+        "ReLU b0 -1.5: dead 34%-40% at init, 30%-40% after, accuracy 9%-18%": (
+            _pct_range(relu[-1.5].dead_init), _pct_range(relu[-1.5].dead_final), _pct_range(relu[-1.5].accuracy))
+        == ("34%-40%", "30%-40%", "9%-18%"),
+        "ReLU b0 -2: dead share unchanged on every seed, accuracy at chance (< 11%)": bool(
+            np.array_equal(relu[-2.0].dead_init, relu[-2.0].dead_final) and np.all(relu[-2.0].accuracy < 0.11)),
+        "Leaky b0 -1: no inactive unit, median accuracy 84% (ReLU 66%)": bool(np.all(leaky[-1.0].dead_final == 0))
+        and (med(leaky[-1.0].accuracy), med(relu[-1.0].accuracy)) == ("84%", "66%"),
+        "lr 0.1-1.0: dead at most 1.6%, accuracy >= 93%": all(
+            np.all(lr[v].dead_final <= 0.016) and np.all(lr[v].accuracy >= 0.93) for v in (0.1, 0.3, 1.0)),
+        "lr 1.5, 2.0: dead 33%-50%, median accuracy 20%, 10%": _pct_range(
+            np.concatenate([lr[1.5].dead_final, lr[2.0].dead_final])) == "33%-50%"
+        and (med(lr[1.5].accuracy), med(lr[2.0].accuracy)) == ("20%", "10%"),
+    }

@@ -13,11 +13,11 @@ from matplotlib.ticker import LogLocator, NullLocator
 from snippets.basics.activations import leaky_relu, leaky_relu_grad, sigmoid, sigmoid_grad, tanh, tanh_grad
 from snippets.basics.activations_modern import ZOO
 from snippets.basics.backprop import init_mlp, train_sse
-from snippets.basics.classic_vs_deep import MODELS, accuracy_grid
+from snippets.basics.classic_vs_deep import MODELS, accuracy_grid, comparison_claims
 from snippets.basics.clipping import clip_grad_norm, clip_grad_value
 from snippets.basics.deep_grads import KINDS, Kind, grad_norms_per_layer
 from snippets.basics.depth_sawtooth import pieces_of_deep, sawtooth
-from snippets.basics.dying_relu import BIASES, LRS, dead_grid
+from snippets.basics.dying_relu import BIASES, LRS, dead_claims, dead_grid
 from snippets.basics.epoch_batch import batch_sizes
 from snippets.basics.gradcheck import gradcheck_errors
 from snippets.basics.mlp import XOR_X, XOR_Y, make_xor, predict, train_classifier
@@ -329,6 +329,13 @@ def clipping_geometry() -> Figure:
 # ---- ReLU 为什么取代 sigmoid/tanh、死亡 ReLU、ReLU 家族、深度、传统方法 (追加的一组图) ----
 
 
+def _require(claims: dict[str, bool], page: str) -> None:
+    """Fail the build when a number the page states no longer matches the run the figure shows."""
+    failed = [c for c, ok in claims.items() if not ok]
+    if failed:  # 页面上的数字与这次运行不符时, 构建失败
+        raise AssertionError(f"{page} claims no longer hold: {failed}")
+
+
 @cache
 def _depth_profiles(act: str) -> tuple[np.ndarray, np.ndarray]:
     runs = [depth_profile(act, seed) for seed in SEEDS]  # type: ignore[arg-type]
@@ -363,6 +370,7 @@ def relu_vs_saturating_depth() -> Figure:
 def dying_relu_figure() -> Figure:
     """Dead share of hidden units on held-out digits vs initial bias (ReLU, Leaky ReLU) and vs learning rate."""
     grid = dead_grid()
+    _require(dead_claims(grid), "dying_relu.md")
     fig, (ax_b, ax_l) = new_figure("full", ncols=2, sharey=True)
     b = np.array(BIASES)
     relu_init = np.array([r.dead_init for r in grid["relu_bias"]]).T  # (5 seeds, biases)
@@ -445,6 +453,7 @@ def classic_vs_mlp() -> Figure:
     """Held-out accuracy on load_breast_cancer against the number of training samples, three models, 5 seeds."""
     sizes = (20, 50, 100)
     grid = accuracy_grid(sizes)  # (models, sizes, seeds)
+    _require(comparison_claims(grid), "dl_vs_ml.md")
     labels = {"logistic": "logistic regression", "boosting": "gradient boosting (100 trees)",
               "mlp": "MLP (64, 64), Adam"}
     markers = {"logistic": "o", "boosting": "s", "mlp": "^"}

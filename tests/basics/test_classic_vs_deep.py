@@ -7,7 +7,7 @@ import pytest
 from sklearn.datasets import load_breast_cancer
 from sklearn.model_selection import train_test_split
 
-from snippets.basics.classic_vs_deep import MODELS, heldout_accuracy, make_model
+from snippets.basics.classic_vs_deep import MODELS, comparison_claims, heldout_accuracy, make_model
 
 
 def test_parameter_counts_match_fitted_models() -> None:
@@ -32,6 +32,16 @@ def test_page_comparison_over_five_seeds() -> None:
     med = {m: np.median([heldout_accuracy(m, 100, s) for s in range(5)]) for m in MODELS}
     assert med["logistic"] > 0.95 and med["mlp"] > 0.95
     assert med["boosting"] < min(med["logistic"], med["mlp"])
+
+
+def test_comparison_claims_read_the_grid() -> None:
+    grid = np.stack([np.full((3, 5), 0.968), np.full((3, 5), 0.91), np.full((3, 5), 0.968)])
+    claims = comparison_claims(grid)
+    assert claims["every size: logistic median >= MLP median"]
+    assert not claims["seed 1: MLP above logistic at every size (the page says seeds split)"]
+    assert not claims["every size: boosting has the lowest median and the widest range"]  # 范围都为 0
+    with pytest.raises(ValueError, match="grid"):
+        comparison_claims(grid[:, :2])
 
 
 def test_bad_input() -> None:

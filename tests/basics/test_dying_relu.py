@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-from snippets.basics.dying_relu import dead_share, digits_split, sgd_step, train_digits_mlp
+from snippets.basics.dying_relu import DeadRun, dead_claims, dead_share, digits_split, sgd_step, train_digits_mlp
 
 
 def _small_net(rng: np.random.Generator, S: int = 2, bias: float = 0.0) -> tuple[list, list]:
@@ -65,11 +65,11 @@ def test_dead_first_layer_units_never_change() -> None:
 
 @pytest.mark.experiment
 def test_page_claims_over_five_seeds() -> None:
+    # b0 = -1.5 (ReLU 对 Leaky ReLU) 的中位数和范围由页面代码块的输出逐字检查; 其余数字由生成图时的 dead_claims 检查
     base = train_digits_mlp(0.1)
     assert np.all(base.dead_final == 0) and np.all(base.accuracy > 0.9)
-    relu, leaky = train_digits_mlp(0.1, 0.0, -1.5), train_digits_mlp(0.1, 0.1, -1.5)
-    assert np.all(relu.dead_final > 0.25) and np.all(leaky.dead_final < 0.2)
-    assert np.median(leaky.accuracy) > np.median(relu.accuracy)
+    stable = train_digits_mlp(1.0)
+    assert np.all(stable.dead_final < 0.05) and np.all(stable.accuracy > 0.9)
     frozen = train_digits_mlp(0.1, 0.0, -2.0)
     np.testing.assert_array_equal(frozen.dead_final, frozen.dead_init)
     big = train_digits_mlp(2.0)
@@ -87,6 +87,16 @@ def test_train_digits_mlp_rejects_bad_input(kwargs: dict, name: str) -> None:
     args = {"lr": 0.1, **kwargs}
     with pytest.raises(ValueError, match=name):
         train_digits_mlp(**args)
+
+
+def test_dead_claims_read_the_grid() -> None:
+    run = DeadRun(np.zeros(5), np.zeros(5), np.full(5, 0.95), np.ones(5, dtype=bool))
+    grid = {"relu_bias": [run] * 5, "leaky_bias": [run] * 5, "relu_lr": [run] * 5}
+    claims = dead_claims(grid)
+    assert claims["ReLU b0 0 and -0.5: no dead unit after training"]
+    assert not claims["ReLU b0 -1.5: dead 34%-40% at init, 30%-40% after, accuracy 9%-18%"]
+    with pytest.raises(ValueError, match="grid"):
+        dead_claims({"relu_bias": []})
 
 
 def test_dead_share_rejects_bad_input() -> None:

@@ -74,6 +74,13 @@ def test_shallow_pieces_matches_brute_force_and_bound() -> None:
         assert n <= m + 1
 
 
+def test_shallow_pieces_merges_coincident_kinks() -> None:
+    # 两个单元折点都在 0.5, 斜率变化 +1 与 -1 相互抵消: 函数恒为 0, 只有 1 段; 不抵消时是 2 段
+    W, b = np.ones(2), np.full(2, -0.5)
+    assert shallow_pieces(W, b, np.array([1.0, -1.0]), 0.0, 1.0) == 1
+    assert shallow_pieces(W, b, np.array([1.0, 1.0]), 0.0, 1.0) == 2
+
+
 @settings(max_examples=40, deadline=None)
 @given(st.lists(st.tuples(st.floats(-5, 5), st.floats(-5, 5), st.floats(-5, 5)), min_size=1, max_size=15))
 def test_one_hidden_layer_has_at_most_m_plus_1_pieces(units: list[tuple[float, float, float]]) -> None:

@@ -63,6 +63,18 @@ def test_dead_first_layer_units_never_change() -> None:
         Ws, bs = new_W, new_b
 
 
+def test_unit_at_exactly_zero_gets_no_gradient() -> None:
+    # 预激活恰为 0 的单元算死亡 (dead_share 用 <= 0), 与 PyTorch 一样在 0 处取导数 0: 参数不变
+    rng = np.random.default_rng(3)
+    Ws, bs = _small_net(rng)
+    Ws[0][:, 0, :], bs[0][:, 0] = 0.0, 0.0  # 第一隐藏层的单元 0: z = 0 对所有样本
+    X_tr, y_tr, _, _ = digits_split()
+    idx = rng.integers(0, len(y_tr), (2, 16))
+    new_W, new_b = sgd_step(Ws, bs, X_tr[idx], np.eye(10)[y_tr[idx]], 0.5, 0.0)
+    assert np.all(new_W[0][:, 0, :] == 0.0) and np.all(new_b[0][:, 0] == 0.0)
+    assert not np.array_equal(new_W[0][:, 1, :], Ws[0][:, 1, :])  # 其他单元照常更新
+
+
 @pytest.mark.experiment
 def test_page_claims_over_five_seeds() -> None:
     # b0 = -1.5 (ReLU 对 Leaky ReLU) 的中位数和范围由页面代码块的输出逐字检查; 其余数字由生成图时的 dead_claims 检查

@@ -209,3 +209,23 @@ def bn_batch_size_gap() -> Figure:
     ax.set_title(f"GroupNorm: 0 for every $B$; {g.shape[1]} seeds", fontsize=8.5)
     ax.legend(loc="upper right", fontsize=8)
     return fig
+
+
+@figure("dropblock-masks")
+def dropblock_masks() -> Figure:
+    """Keep masks on one 24 x 24 map at keep_prob 0.85: element-wise dropout and DropBlock, b = 3 and 7."""
+    from matplotlib.colors import ListedColormap
+
+    from snippets.norm.dropblock import dropblock
+
+    fig, axes = new_figure("wide", ncols=3)
+    cmap = ListedColormap([to_rgba("C1"), to_rgba("C0", 0.15)])  # 0 dropped, 1 kept
+    X = np.ones((1, 1, 24, 24))
+    for ax, b in zip(axes, (1, 3, 7), strict=True):
+        M = dropblock(X, 0.85, b, np.random.default_rng(3)) != 0  # b = 1 is ordinary dropout
+        ax.imshow(M[0, 0], cmap=cmap, vmin=0, vmax=1)
+        name = "dropout" if b == 1 else f"DropBlock, $b = {b}$"
+        ax.set_title(f"{name}: {1 - M.mean():.0%} dropped", fontsize=9)
+        ax.set_xticks([])
+        ax.set_yticks([])
+    return fig

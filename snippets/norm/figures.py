@@ -229,3 +229,35 @@ def dropblock_masks() -> Figure:
         ax.set_xticks([])
         ax.set_yticks([])
     return fig
+
+
+@figure("mixup-cutmix-digits")
+def mixup_cutmix_digits() -> Figure:
+    """Two load_digits images, their mixup (lam 0.6) and their CutMix (box from lam 0.6, lam recomputed)."""
+    from matplotlib.patches import Rectangle
+    from sklearn.datasets import load_digits
+
+    from snippets.norm.mixup import cutmix, cutmix_box, mixup
+
+    digits = load_digits()
+    ia, ib = int(np.argmax(digits.target == 3)), int(np.argmax(digits.target == 7))
+    X = digits.images[[ia, ib]][:, None].astype(float) / 16.0  # (2, 1, 8, 8), 值在 [0, 1]
+    y, perm = digits.target[[ia, ib]], np.array([1, 0])
+    Xm, _, _ = mixup(X, y, 0.6, perm)
+    box = cutmix_box(8, 8, 0.6, np.random.default_rng(2))
+    Xc, _, _, lam_c = cutmix(X, y, box, perm)
+    fig, axes = new_figure("wide", ncols=4)
+    panels = (
+        (X[0, 0], f"$x_a$: {y[0]}"),
+        (X[1, 0], f"$x_b$: {y[1]}"),
+        (Xm[0, 0], f"mixup: {0.6:.2f}·{y[0]} + {0.4:.2f}·{y[1]}"),
+        (Xc[0, 0], f"CutMix: {lam_c:.2f}·{y[0]} + {1 - lam_c:.2f}·{y[1]}"),
+    )
+    for ax, (img, title) in zip(axes, panels, strict=True):
+        ax.imshow(img, cmap="gray_r", vmin=0, vmax=1)
+        ax.set_title(title, fontsize=8.5)
+        ax.set_xticks([])
+        ax.set_yticks([])
+    y1, y2, x1, x2 = box
+    axes[3].add_patch(Rectangle((x1 - 0.5, y1 - 0.5), x2 - x1, y2 - y1, fill=False, edgecolor="C1", linewidth=1.5))
+    return fig

@@ -261,3 +261,41 @@ def mixup_cutmix_digits() -> Figure:
     y1, y2, x1, x2 = box
     axes[3].add_patch(Rectangle((x1 - 0.5, y1 - 0.5), x2 - x1, y2 - y1, fill=False, edgecolor="C1", linewidth=1.5))
     return fig
+
+
+def _require(claims: dict[str, bool], page: str) -> None:
+    """Fail the build when a comparison a page states no longer holds for the run."""
+    failed = [c for c, ok in claims.items() if not ok]
+    if failed:  # 页面上的结论不再成立时, 构建失败
+        raise AssertionError(f"{page} claims no longer hold: {failed}")
+
+
+@figure("bn-step-loss")
+def bn_step_loss() -> Figure:
+    """Per-step minibatch loss at three learning rates: no BN, BN, BN with noise injected after it."""
+    from snippets.norm.bn_why import KINDS, LRS, bn_step_runs
+
+    runs = bn_step_runs()
+    fig, axes = new_figure("full", ncols=len(LRS), sharey=True)
+    for ax, lr in zip(axes, LRS, strict=True):
+        for i, kind in enumerate(KINDS):
+            if (kind, lr) not in runs:
+                continue
+            L = np.minimum(runs[kind, lr], 3.0)  # (seeds, steps); 发散 (inf) 画在 3
+            t = np.arange(1, L.shape[1] + 1)
+            ax.fill_between(t, L.min(axis=0), L.max(axis=0), color=f"C{i}", alpha=0.2, linewidth=0)
+            ax.plot(t, np.median(L, axis=0), color=f"C{i}", linewidth=1.2, label=kind)
+        ax.set_title(rf"$\eta = {lr:g}$", fontsize=9.5)
+        ax.set_xlabel("SGD step (batch 64)")
+        ax.set_yscale("log")
+    axes[0].set_ylabel("minibatch cross-entropy")
+    axes[-1].legend(loc="lower left", fontsize=8)
+    last = {k: v[:, -10:].mean(axis=1) for k, v in runs.items()}  # 每个种子最后 10 步的平均
+    _require({
+        "plain barely moves at 0.05": bool((last["plain", 0.05] > 2.0).all()),
+        "BN below 0.5 at every lr": all(bool((last["bn", lr] < 0.5).all()) for lr in LRS),
+        "plain above 1.5 or diverged at 2.0": bool((last["plain", 2.0] > 1.5).all()),
+        "noisy BN below 1.0 at 0.5 and 2.0": all(bool((last["bn+noise", lr] < 1.0).all()) for lr in (0.5, 2.0)),
+        "BN below plain for every seed and lr": all(bool((last["bn", lr] < last["plain", lr]).all()) for lr in LRS),
+    }, "norm/bn_why.md")  # fmt: skip
+    return fig

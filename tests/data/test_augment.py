@@ -39,7 +39,7 @@ def test_random_crop_windows_come_from_the_padded_image() -> None:
     assert out.shape == (30, 1, 6, 6)
     P = np.pad(X, ((0, 0), (0, 0), (2, 2), (2, 2)))
     for n in range(30):
-        assert any(np.array_equal(out[n], P[n, :, t : t + 6, l : l + 6]) for t in range(5) for l in range(5))
+        assert any(np.array_equal(out[n], P[n, :, t : t + 6, c : c + 6]) for t in range(5) for c in range(5))
 
 
 def test_cutout_zeroes_a_clipped_square() -> None:

@@ -71,7 +71,8 @@ def cutout(X: np.ndarray, size: int, rng: np.random.Generator) -> np.ndarray:
     # --8<-- [start:cutout_body]
     N, C, H, W = X.shape
     out = X.copy()
-    cy, cx = rng.integers(0, H, N), rng.integers(0, W, N)  # 中心可以在边上: 方块可能被裁掉一部分
+    cy = np.asarray(rng.integers(0, H, size=N))  # 中心可以在边上: 方块可能被裁掉一部分
+    cx = np.asarray(rng.integers(0, W, size=N))
     for n in range(N):
         y1, x1 = max(cy[n] - size // 2, 0), max(cx[n] - size // 2, 0)
         out[n, :, y1 : cy[n] - size // 2 + size, x1 : cx[n] - size // 2 + size] = 0.0

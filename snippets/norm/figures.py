@@ -297,5 +297,10 @@ def bn_step_loss() -> Figure:
         "plain above 1.5 or diverged at 2.0": bool((last["plain", 2.0] > 1.5).all()),
         "noisy BN below 1.0 at 0.5 and 2.0": all(bool((last["bn+noise", lr] < 1.0).all()) for lr in (0.5, 2.0)),
         "BN below plain for every seed and lr": all(bool((last["bn", lr] < last["plain", lr]).all()) for lr in LRS),
+        "exactly 1 of 5 plain runs diverges at 2.0": int((~np.isfinite(runs["plain", 2.0][:, -1])).sum()) == 1,
+        "no BN or noisy-BN run diverges": all(bool(np.isfinite(v).all()) for (k, _), v in runs.items() if k != "plain"),
+        "noisy BN worse than BN (median)": all(
+            float(np.median(last["bn+noise", lr])) > float(np.median(last["bn", lr])) for lr in (0.5, 2.0)
+        ),
     }, "norm/bn_why.md")  # fmt: skip
     return fig

@@ -186,6 +186,9 @@ def even_kernel_shift() -> Figure:
         ax.set_xlabel("position - impulse")
         ax.set_xlim(-6.5, 6.5)
     axes[0].set_ylabel(f"response after {L} layers")
+    return fig
+
+
 # --- cnn-b: fusion, convolution types, visualisation (Grad-CAM, occlusion) ---
 
 # What docs/cnn/visualize.md states about gradcam_occlusion_runs (5 seeds), checked at every build.

@@ -144,7 +144,7 @@ for claim, holds in tta_claims(tta_ensemble_runs()).items():
     print(f"{holds!s:<5} {claim}")
 
 # %% [markdown]
-# ## 7. 压缩的三件小事：蒸馏的 $\tau^2$、量化的 scale 与 zero-point、低秩分解
+# ## 7. 压缩的三件小事：蒸馏的温度平方、量化的 scale 与 zero-point、低秩分解
 #
 # 软目标交叉熵对学生 logits 的梯度是 $(p - q)/(\tau N)$，与 autograd 对照；$\tau$ 变大时梯度按 $1/\tau^2$ 变小，
 # 所以损失要乘 $\tau^2$。量化把 $[x_{\min}, x_{\max}]$（扩到含 0）映射到整数区间，0 被精确表示；

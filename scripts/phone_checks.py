@@ -30,8 +30,14 @@ OVERFLOW_JS = r"""
 """
 
 
+# The stylesheet skips the layout of a page's parts while they are off screen (content-visibility,
+# hooks/sections.py); a skipped formula reports no width. Lay every part out before measuring.
+LAY_OUT_ALL = ".md-typeset section.dlh-q, .md-typeset section.dlh-q > * { content-visibility: visible !important; }"
+
+
 def overflowing_formulas(page: Any) -> list[dict[str, Any]]:
-    """Display formulas on the open page that are wider than their box."""
+    """Display formulas on the open page that are wider than their box (every part laid out first)."""
+    page.add_style_tag(content=LAY_OUT_ALL)
     return page.evaluate(OVERFLOW_JS)
 
 

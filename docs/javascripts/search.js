@@ -152,8 +152,12 @@
     }));
     // Re-rank the best candidates by how much of the query their title and question headings hold,
     // compared as plain strings: whatever the segmenters make of 「卷积核」, the heading 「卷积核大小与
-    // 1x1 卷积」 holds it. Ties keep the engine's order.
-    const candidates = [...best.values()].sort((a, b) => b.score - a.score).slice(0, 4 * limit);
+    // 1x1 卷积」 holds it. Ties keep the engine's order. The best pages that matched only some terms
+    // are kept apart from the full matches: otherwise every new page that happens to hold all terms
+    // of some variant (「比」 and 「计算」) can push the answering page out of the re-ranked set.
+    const ranked = [...best.values()].sort((a, b) => b.score - a.score);
+    const candidates = [...ranked.filter(c => c.score >= 1000).slice(0, 4 * limit),
+                        ...ranked.filter(c => c.score < 1000).slice(0, limit)];
     const loaded = await Promise.all(candidates.map(async ({hit, score}) => ({data: await hit.data(), score})));
     for (const c of loaded) c.cover = headingCover(c.data, variants, data);
     const pages = loaded.sort((a, b) => b.cover - a.cover || b.score - a.score).slice(0, limit);

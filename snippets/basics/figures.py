@@ -13,11 +13,16 @@ from matplotlib.ticker import LogLocator, NullLocator
 from snippets.basics.activations import leaky_relu, leaky_relu_grad, sigmoid, sigmoid_grad, tanh, tanh_grad
 from snippets.basics.activations_modern import ZOO
 from snippets.basics.backprop import init_mlp, train_sse
+from snippets.basics.classic_vs_deep import MODELS, accuracy_grid, comparison_claims
 from snippets.basics.clipping import clip_grad_norm, clip_grad_value
 from snippets.basics.deep_grads import KINDS, Kind, grad_norms_per_layer
+from snippets.basics.depth_sawtooth import pieces_of_deep, sawtooth
+from snippets.basics.dying_relu import BIASES, LRS, dead_claims, dead_grid
 from snippets.basics.epoch_batch import batch_sizes
 from snippets.basics.gradcheck import gradcheck_errors
 from snippets.basics.mlp import XOR_X, XOR_Y, make_xor, predict, train_classifier
+from snippets.basics.relu_evidence import ACTS, depth_profile
+from snippets.basics.selu_norm import selu_layer_stats
 from snippets.basics.universal_approx import best_output_layer_mse, fit_1d, predict_1d, target
 from snippets.figures import figure
 from snippets.plotting import new_figure
@@ -318,4 +323,147 @@ def clipping_geometry() -> Figure:
     ax.set_xlabel("$g_1$")
     ax.set_ylabel("$g_2$")
     ax.legend(loc="lower center", ncols=2, fontsize=7.5)
+    return fig
+
+
+# ---- ReLU 为什么取代 sigmoid/tanh、死亡 ReLU、ReLU 家族、深度、传统方法 (追加的一组图) ----
+
+
+def _require(claims: dict[str, bool], page: str) -> None:
+    """Fail the build when a number the page states no longer matches the run the figure shows."""
+    failed = [c for c, ok in claims.items() if not ok]
+    if failed:  # 页面上的数字与这次运行不符时, 构建失败
+        raise AssertionError(f"{page} claims no longer hold: {failed}")
+
+
+@cache
+def _depth_profiles(act: str) -> tuple[np.ndarray, np.ndarray]:
+    runs = [depth_profile(act, seed) for seed in SEEDS]  # type: ignore[arg-type]
+    return np.array([r[0] for r in runs]), np.array([r[1] for r in runs])  # (5, 20), (5, 19)
+
+
+@figure("relu-vs-saturating-depth")
+def relu_vs_saturating_depth() -> Figure:
+    """Per-layer gradient norms and exact-zero shares at init: sigmoid/tanh (Xavier) vs ReLU (He), 5 seeds."""
+    labels = {"sigmoid": "sigmoid, Xavier", "tanh": "tanh, Xavier", "relu": "ReLU, He"}
+    fig, (ax_g, ax_z) = new_figure("full", ncols=2)
+    for i, act in enumerate(ACTS):
+        norms, zeros = _depth_profiles(act)
+        _band(ax_g, np.arange(1, 21), norms, f"C{i}", marker="o", markersize=2.5, label=labels[act])
+        _band(ax_z, np.arange(1, 20), zeros, f"C{i}", marker="o", markersize=2.5, label=labels[act])
+    ax_g.set_yscale("log")
+    ax_g.yaxis.set_major_locator(LogLocator(base=10, numticks=8))
+    ax_g.yaxis.set_minor_locator(NullLocator())
+    ax_g.set_ylabel(r"$\|\partial \mathcal{L} / \partial W^{(l)}\|_F$")
+    ax_g.set_title("gradient norm at init (5 seeds)", fontsize=9)
+    ax_z.set_ylim(-0.05, 1.0)
+    ax_z.set_ylabel("share of outputs exactly 0")
+    ax_z.set_title("exact zeros at init (5 seeds)", fontsize=9)
+    for ax in (ax_g, ax_z):
+        ax.set_xlabel("layer $l$ (1 = input side)")
+        ax.set_xticks([1, 5, 10, 15, 20])
+    ax_g.legend(loc="lower right", fontsize=7.5)
+    return fig
+
+
+@figure("dying-relu")
+def dying_relu_figure() -> Figure:
+    """Dead share of hidden units on held-out digits vs initial bias (ReLU, Leaky ReLU) and vs learning rate."""
+    grid = dead_grid()
+    _require(dead_claims(grid), "dying_relu.md")
+    fig, (ax_b, ax_l) = new_figure("full", ncols=2, sharey=True)
+    b = np.array(BIASES)
+    relu_init = np.array([r.dead_init for r in grid["relu_bias"]]).T  # (5 seeds, biases)
+    _band(ax_b, b, relu_init, "C6", linestyle=":", marker="o", markersize=3, label="ReLU, at init")
+    _band(ax_b, b, np.array([r.dead_final for r in grid["relu_bias"]]).T, "C0", marker="o", markersize=3,
+          label="ReLU, after 200 steps")
+    _band(ax_b, b, np.array([r.dead_final for r in grid["leaky_bias"]]).T, "C1", marker="s", markersize=3,
+          label="Leaky ReLU 0.1, after 200 steps")
+    ax_b.invert_xaxis()
+    ax_b.set_xlabel("initial hidden bias $b_0$ (lr 0.1)")
+    ax_b.set_ylabel("dead share (held-out set)")
+    ax_b.legend(loc="upper left", fontsize=7.5)
+    lrs = np.array(LRS)
+    _band(ax_l, lrs, np.array([r.dead_final for r in grid["relu_lr"]]).T, "C0", marker="o", markersize=3,
+          label="dead share")
+    _band(ax_l, lrs, np.array([r.accuracy for r in grid["relu_lr"]]).T, "C2", linestyle="--", marker="^",
+          markersize=3, label="held-out accuracy")
+    ax_l.set_xscale("log")
+    ax_l.set_xticks(lrs, [f"{v:g}" for v in lrs])
+    ax_l.xaxis.set_minor_locator(NullLocator())
+    ax_l.set_xlabel("learning rate (ReLU, $b_0 = 0$)")
+    ax_l.legend(loc="center left", fontsize=7.5)
+    return fig
+
+
+@figure("depth-sawtooth")
+def depth_sawtooth_figure() -> Figure:
+    """Delta^k for k = 1, 2, 3, and linear pieces against ReLU units: deep tent network vs one hidden layer."""
+    fig, (ax_f, ax_p) = new_figure("full", ncols=2)
+    x = np.linspace(0.0, 1.0, 257)
+    for k in (1, 2, 3):
+        ax_f.plot(x, sawtooth(k, x), color=f"C{k - 1}", linewidth=1.4, label=f"$\\Delta^{{{k}}}$: {2 * k} units")
+    ax_f.set_xlabel("$x$")
+    ax_f.set_title(r"tent map composed $k$ times", fontsize=9)
+    ax_f.set_ylim(-0.05, 1.35)
+    ax_f.legend(loc="upper center", ncols=3, fontsize=7.5)
+    ks = np.arange(1, 11)
+    ax_p.plot(2 * ks, [pieces_of_deep(int(k)) for k in ks], "o-", color="C0", markersize=3,
+              label="deep: $k$ layers of 2 units (counted)")
+    m = np.arange(2, 21)
+    ax_p.plot(m, m + 1, "--", color="C1", label="one hidden layer: at most $m + 1$")
+    ax_p.set_yscale("log", base=2)
+    ax_p.set_xlabel("number of ReLU units $m$")
+    ax_p.set_ylabel("linear pieces on [0, 1]")
+    ax_p.legend(loc="upper left", fontsize=7.5)
+    return fig
+
+
+@figure("relu-family")
+def relu_family_figure() -> Figure:
+    """ReLU and its variants (Leaky ReLU 0.1, ELU, SELU, GELU, SiLU, Mish) and their derivatives."""
+    names = [("relu", "ReLU"), ("leaky_relu_0.1", "LeakyReLU (0.1)"), ("elu", r"ELU ($\alpha = 1$)"),
+             ("selu", "SELU"), ("gelu", "GELU"), ("silu", "SiLU / Swish"), ("mish", "Mish")]
+    return _zoo_panels(names, "ReLU family", ymin=-2.0)
+
+
+SELU_CONFIGS = {"LeCun normal": {"init": "lecun"}, "He normal": {"init": "he"},
+                "LeCun + AlphaDropout 0.1": {"init": "lecun", "p_drop": 0.1},
+                "LeCun + Dropout 0.1": {"init": "lecun", "p_drop": 0.1, "dropout": "plain"}}
+
+
+@figure("selu-self-normalizing")
+def selu_self_normalizing() -> Figure:
+    """Per-layer variance of SELU activations for four init/dropout settings, 5 seeds."""
+    fig, ax = new_figure("half")
+    layers = np.arange(1, 31)
+    for i, (label, cfg) in enumerate(SELU_CONFIGS.items()):
+        var = np.array([selu_layer_stats(seed=s, **cfg)[1] for s in SEEDS])  # type: ignore[arg-type]
+        _band(ax, layers, var, f"C{i}", linewidth=1.4, label=label)
+    ax.set_yscale("log")
+    ax.yaxis.set_minor_locator(NullLocator())
+    ax.set_xlabel("layer")
+    ax.set_ylabel("variance of SELU outputs")
+    ax.legend(loc="upper left", fontsize=7.5)
+    return fig
+
+
+@figure("classic-vs-mlp")
+def classic_vs_mlp() -> Figure:
+    """Held-out accuracy on load_breast_cancer against the number of training samples, three models, 5 seeds."""
+    sizes = (20, 50, 100)
+    grid = accuracy_grid(sizes)  # (models, sizes, seeds)
+    _require(comparison_claims(grid), "dl_vs_ml.md")
+    labels = {"logistic": "logistic regression", "boosting": "gradient boosting (100 trees)",
+              "mlp": "MLP (64, 64), Adam"}
+    markers = {"logistic": "o", "boosting": "s", "mlp": "^"}
+    fig, ax = new_figure("half")
+    for i, name in enumerate(MODELS):
+        _band(ax, np.array(sizes), grid[i].T, f"C{i}", marker=markers[name], markersize=3.5, label=labels[name])
+    ax.set_xscale("log")
+    ax.set_xticks(sizes, [str(n) for n in sizes])
+    ax.xaxis.set_minor_locator(NullLocator())
+    ax.set_xlabel("training samples (of 569)")
+    ax.set_ylabel("held-out accuracy")
+    ax.legend(loc="lower right", fontsize=7.5)
     return fig

@@ -123,3 +123,146 @@ def checkerboard() -> Figure:
         ax.grid(False)
     fig.colorbar(im, ax=list(axes), shrink=0.8)
     return fig
+
+
+# --- conv algorithms, padding, odd/even kernels ---
+
+
+@figure("conv-algorithm-costs")
+def conv_algorithm_costs() -> Figure:
+    """Real multiplications of direct, Winograd F(2x2, 3x3) and FFT convolution for one 64x64 channel."""
+    from snippets.cnn.conv_algorithms import multiplication_counts
+
+    ks = np.arange(1, 33, 2)
+    counts = [multiplication_counts(64, int(k)) for k in ks]
+    fig, ax = new_figure("half")
+    ax.plot(ks, [c["direct"] for c in counts], marker="o", markersize=3, color="C0", label="direct / im2col")
+    ax.plot(ks, [c["fft"] for c in counts], marker="s", markersize=3, color="C1", label="FFT (radix-2 model)")
+    ax.plot([3], [counts[1]["winograd"]], marker="*", markersize=9, linestyle="", color="C2",
+            label=r"Winograd $F(2{\times}2, 3{\times}3)$")
+    ax.set_yscale("log")
+    ax.set_xlabel(r"kernel size $k$  (input $64 \times 64$)")
+    ax.set_ylabel("real multiplications")
+    ax.legend(fontsize=7.5)
+    return fig
+
+
+@figure("padding-modes")
+def padding_modes() -> Figure:
+    """A 3x3 image padded by 2 on every side in nn.Conv2d's four padding modes."""
+    from snippets.cnn.padding import MODES, pad2d
+
+    X = np.arange(1.0, 10.0).reshape(1, 1, 3, 3)
+    fig, axes = new_figure("square", ncols=2, nrows=2)
+    for ax, mode in zip(axes.ravel(), MODES, strict=True):
+        P = pad2d(X, (2, 2, 2, 2), mode)[0, 0]  # (7, 7)
+        ax.imshow(P, cmap="viridis", vmin=0, vmax=9, interpolation="nearest")
+        for (i, j), v in np.ndenumerate(P):
+            ax.text(j, i, f"{v:.0f}", ha="center", va="center", fontsize=8,
+                    color="white" if v < 5 else "black")
+        ax.add_patch(Rectangle((1.5, 1.5), 3, 3, fill=False, edgecolor="C1", linewidth=2))
+        ax.set_title(f'padding_mode="{mode}"', fontsize=8.5)
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.grid(False)
+    return fig
+
+
+@figure("even-kernel-shift")
+def even_kernel_shift() -> Figure:
+    """An impulse after four same-padded box filters: k = 3, k = 2 (PyTorch's split), k = 2 symmetric."""
+    from snippets.cnn.kernel_parity import impulse_response
+
+    n, L = 21, 4
+    runs = [(3, False, r"$k = 3$"), (2, False, r"$k = 2$, extra pad after"), (2, True, r"$k = 2$, symmetric")]
+    fig, axes = new_figure("wide", ncols=3, sharey=True)
+    idx = np.arange(n) - n // 2
+    for i, (ax, (k, sym, title)) in enumerate(zip(axes, runs, strict=True)):
+        y = impulse_response(k, L, sym, n)
+        ax.stem(idx, y, linefmt=f"C{i}-", markerfmt=f"C{i}o", basefmt=" ")
+        ax.axvline(0, color="C6", linewidth=0.8, linestyle="--")
+        ax.axvline(float(idx @ y), color="C1", linewidth=1.5)
+        ax.set_title(f"{title}\ncentroid {round(float(idx @ y), 6) + 0.0:+.1f}", fontsize=8.5)
+        ax.set_xlabel("position - impulse")
+        ax.set_xlim(-6.5, 6.5)
+    axes[0].set_ylabel(f"response after {L} layers")
+    return fig
+
+
+# --- cnn-b: fusion, convolution types, visualisation (Grad-CAM, occlusion) ---
+
+# What docs/cnn/visualize.md states about gradcam_occlusion_runs (5 seeds), checked at every build.
+GRADCAM_STATED = {"accuracy_median": 0.96, "accuracy_min": 0.87, "accuracy_max": 0.97,
+                  "corr_median": -0.1, "corr_min": -0.36, "corr_max": 0.15}
+
+
+@figure("conv-sampling-grids")
+def conv_sampling_grids() -> Figure:
+    """Where one 3 x 3 kernel reads its input: standard, dilated (d = 2), deformable (random offsets)."""
+    from snippets.cnn.conv_types import bilinear_sample  # noqa: F401  (the sampler the deformable panel assumes)
+
+    rng = np.random.default_rng(0)
+    i, j = np.divmod(np.arange(9), 3)
+    grids = {
+        "standard 3x3": (i + 3.0, j + 3.0),
+        r"dilated, $d = 2$": (2 * i + 2.0, 2 * j + 2.0),
+        "deformable: grid + offsets": (i + 3.0 + rng.uniform(-1.5, 1.5, 9), j + 3.0 + rng.uniform(-1.5, 1.5, 9)),
+    }
+    fig, axes = new_figure("wide", ncols=3)
+    for k, (ax, (title, (y, x))) in enumerate(zip(axes, grids.items(), strict=True)):
+        ax.set_xlim(-0.5, 8.5)
+        ax.set_ylim(8.5, -0.5)
+        ax.set_xticks(np.arange(-0.5, 9, 1), labels=[])
+        ax.set_yticks(np.arange(-0.5, 9, 1), labels=[])
+        ax.tick_params(length=0)
+        ax.set_aspect("equal")
+        if k == 2:  # 规则网格用虚线画出, 箭头指向加了偏移的采样点
+            ax.scatter(j + 3.0, i + 3.0, s=25, facecolors="none", edgecolors="C0", linewidths=1)
+            for a, b, c, d in zip(j + 3.0, i + 3.0, x, y, strict=True):
+                ax.annotate("", xy=(c, d), xytext=(a, b), arrowprops={"arrowstyle": "->", "color": "C1", "lw": 1})
+        ax.scatter(x, y, s=40, color=f"C{k}", zorder=3)
+        ax.set_title(title, fontsize=9)
+    return fig
+
+
+@figure("gradcam-occlusion")
+def gradcam_occlusion() -> Figure:
+    """Test digits (seed 0) with the Grad-CAM of the predicted class and the occlusion map."""
+    from snippets.cnn.gradcam import gradcam_occlusion_runs
+
+    runs = gradcam_occlusion_runs()
+    acc = np.array([r.accuracy for r in runs])
+    corr = np.array([r.corr_median for r in runs])
+    claims = {
+        "accuracy median": abs(np.median(acc) - GRADCAM_STATED["accuracy_median"]) <= 0.02,
+        "accuracy min": abs(acc.min() - GRADCAM_STATED["accuracy_min"]) <= 0.03,
+        "accuracy max": abs(acc.max() - GRADCAM_STATED["accuracy_max"]) <= 0.02,
+        "corr median": abs(np.median(corr) - GRADCAM_STATED["corr_median"]) <= 0.05,
+        "corr min": abs(corr.min() - GRADCAM_STATED["corr_min"]) <= 0.05,
+        "corr max": abs(corr.max() - GRADCAM_STATED["corr_max"]) <= 0.05,
+        "sign differs across seeds": bool((corr < 0).any() and (corr > 0).any()),
+    }
+    failed = [c for c, ok in claims.items() if not ok]
+    if failed:  # 页面上的数字不再成立时, 构建失败
+        raise AssertionError(f"visualize.md claims no longer hold: {failed} (acc {acc}, corr {corr})")
+    ex, labels = runs[0].examples, runs[0].labels
+    n = len(ex)
+    fig, axes = new_figure("full", ncols=n, nrows=3)
+    fig.set_size_inches(7.2, 4.6)
+    rows = ("input", "Grad-CAM", "occlusion")
+    for col in range(n):
+        for row in range(3):
+            ax = axes[row, col]
+            m = ex[col, row]
+            if row == 0:
+                ax.imshow(m, cmap="gray_r", vmin=0, vmax=1, interpolation="nearest")
+                ax.set_title(f"label {labels[col, 0]}, pred {labels[col, 1]}", fontsize=8.5)
+            else:
+                lim = float(np.abs(m).max()) or 1.0  # 每张图各自对称缩放: 看形状, 不比大小
+                ax.imshow(m, cmap="RdBu_r", vmin=-lim, vmax=lim, interpolation="nearest")
+            ax.set_xticks([])
+            ax.set_yticks([])
+            ax.grid(False)
+            if col == 0:
+                ax.set_ylabel(rows[row], fontsize=9)
+    return fig

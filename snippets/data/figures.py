@@ -403,3 +403,29 @@ def transfer_methods() -> Figure:
     ax.set_title(f"10 labels per class; {vals.shape[1]} seeds, bar = median", fontsize=9.5)
     return fig
 # --- end transfer ---
+# --- augmentation ---
+
+
+@figure("shift-augmentation")
+def shift_augmentation() -> Figure:
+    """Validation accuracy and train-validation gap of a small CNN on 50 digits, with and without shifts."""
+    from snippets.data.augment_experiment import shift_aug_claims, shift_aug_runs
+
+    runs = shift_aug_runs()
+    _require(shift_aug_claims(runs), "data/augmentation.md")
+    fig, axes = new_figure("full", ncols=2)
+    for ax, (name, get) in zip(axes, (
+        ("validation accuracy", lambda r: r.val_acc),
+        ("train accuracy - validation accuracy", lambda r: r.train_acc - r.val_acc),
+    ), strict=True):  # fmt: skip
+        v = np.array([[get(r) for r in runs[a]] for a in (False, True)])  # (2, seeds)
+        for s in range(v.shape[1]):
+            ax.plot([0, 1], v[:, s], "o-", color="C0", alpha=0.5, markersize=3, linewidth=0.8)
+        ax.plot([0, 1], np.median(v, axis=1), "s-", color="C1", markersize=6, linewidth=2, label="median")
+        ax.set_xticks([0, 1], ["no augmentation", "random shift ±1 px"])
+        ax.set_xlim(-0.3, 1.3)
+        ax.set_ylabel(name)
+    axes[0].legend(loc="lower right", fontsize=8)
+    n = len(runs[False])
+    fig.suptitle(f"small CNN, 50 training digits, 200 Adam steps; lines: {n} seeds", fontsize=9.5)
+    return fig

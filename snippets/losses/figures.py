@@ -14,7 +14,10 @@ from snippets.losses.ce_vs_mse import (
 )
 from snippets.losses.convexity import loss_along_segment
 from snippets.losses.cross_entropy import bernoulli_log_likelihood, bernoulli_mle
+from snippets.losses.divergence import bimodal_on_grid, fit_gaussian, gaussian_on_grid
+from snippets.losses.margin_softmax import target_logit
 from snippets.losses.nonconvex_demo import permutation_pair
+from snippets.losses.regression_losses import grad_wrt_residual, huber, mae, mse, smooth_l1
 from snippets.losses.softmax import softmax
 from snippets.losses.surrogate import loss_and_accuracy_along
 from snippets.plotting import new_figure
@@ -129,4 +132,76 @@ def accuracy_vs_cross_entropy() -> Figure:
     ax_acc.set_xlabel(r"$t$")
     ax_acc.set_ylabel(r"accuracy$(W + tD)$")
     ax_acc.set_ylim(0, 1.02)
+    return fig
+
+
+# --- divergences, regression losses, margin-based softmax (questions added to this chapter) ---
+
+
+@figure("kl-forward-reverse")
+def kl_forward_reverse() -> Figure:
+    """A bimodal p and the Gaussians that minimise forward KL(p || q) and reverse KL(q || p)."""
+    x = np.linspace(-12.0, 12.0, 241)
+    p = bimodal_on_grid(x)
+    mus, sigmas = np.linspace(-5.0, 5.0, 41), np.linspace(0.5, 4.5, 81)
+    fig, ax = new_figure("wide")
+    ax.plot(x, p, color="C0", label=r"$p$: $\frac{1}{2}\mathcal{N}(-3, 1) + \frac{1}{2}\mathcal{N}(3, 1)$")
+    names = (("forward", r"\mathrm{KL}(p\,\|\,q)"), ("reverse", r"\mathrm{KL}(q\,\|\,p)"))
+    for i, (direction, name) in enumerate(names):
+        mu, s, value = fit_gaussian(p, x, direction, mus, sigmas)  # type: ignore[arg-type]
+        q = np.exp(gaussian_on_grid(x, np.array([mu]), np.array([s]))[0])
+        label = rf"$q$ minimising ${name}$: $\mu = {abs(mu):.2g},\ s = {s:.3g}$"
+        ax.plot(x, q, color=f"C{i + 1}", linestyle="--" if i == 0 else "-.", label=label)
+    ax.set_xlim(-9, 9)
+    ax.set_xlabel(r"$x$")
+    ax.set_ylabel("probability on the grid")
+    ax.legend(loc="upper left", fontsize=8)
+    return fig
+
+
+@figure("margin-target-logit")
+def margin_target_logit() -> Figure:
+    """The true-class logit against the angle theta for softmax and the four margin-based variants (scale 1)."""
+    theta = np.linspace(0.0, np.pi, 721)
+    curves = [
+        ("softmax", 1, r"softmax: $\cos\theta$", "-"),
+        ("l-softmax", 2, r"L-Softmax ($m = 2$): $\psi(\theta)$", "--"),
+        ("sphereface", 4, r"SphereFace ($m = 4$): $\psi(\theta)$", "-."),
+        ("cosface", 0.35, r"CosFace: $\cos\theta - 0.35$", ":"),
+        ("arcface", 0.5, r"ArcFace: $\cos(\theta + 0.5)$", "-"),
+    ]
+    fig, ax = new_figure("wide")
+    for i, (method, m, label, style) in enumerate(curves):
+        ax.plot(np.degrees(theta), target_logit(theta, method, m), color=f"C{i}", linestyle=style, label=label)  # type: ignore[arg-type]
+    ax.set_xlim(0, 180)
+    ax.set_ylim(-2.5, 1.1)
+    ax.set_xticks(range(0, 181, 30))
+    ax.set_xlabel(r"angle $\theta$ between $x$ and $W_y$ (degrees)")
+    ax.set_ylabel(r"target logit / scale")
+    ax.legend(loc="lower left", fontsize=8)
+    return fig
+
+
+@figure("regression-losses")
+def regression_losses() -> Figure:
+    """MSE, MAE, Huber and Smooth L1 of one residual (left) and their derivatives (right)."""
+    r = np.linspace(-3.0, 3.0, 601)
+    zero = np.zeros(1)
+    curves = [
+        ("mse", r"MSE: $r^2$", lambda v: mse(np.array([v]), zero), 1.0),
+        ("mae", r"MAE: $|r|$", lambda v: mae(np.array([v]), zero), 1.0),
+        ("huber", r"Huber, $\delta = 1$", lambda v: huber(np.array([v]), zero, 1.0), 1.0),
+        ("smooth_l1", r"Smooth L1, $\beta = 0.5$", lambda v: smooth_l1(np.array([v]), zero, 0.5), 0.5),
+    ]
+    fig, (ax_l, ax_g) = new_figure("full", ncols=2)
+    for i, (name, label, f, delta) in enumerate(curves):
+        ax_l.plot(r, [f(v) for v in r], color=f"C{i}", label=label)
+        ax_g.plot(r, grad_wrt_residual(r, name, delta), color=f"C{i}", label=label)  # type: ignore[arg-type]
+    ax_l.set_ylim(0, 4)
+    ax_l.set_xlabel(r"residual $r = \hat{y} - y$")
+    ax_l.set_ylabel("loss")
+    ax_l.legend(loc="upper center", fontsize=8)
+    ax_g.set_ylim(-3, 3)
+    ax_g.set_xlabel(r"residual $r = \hat{y} - y$")
+    ax_g.set_ylabel(r"$\partial\,\mathrm{loss} / \partial r$")
     return fig

@@ -209,3 +209,98 @@ def bn_batch_size_gap() -> Figure:
     ax.set_title(f"GroupNorm: 0 for every $B$; {g.shape[1]} seeds", fontsize=8.5)
     ax.legend(loc="upper right", fontsize=8)
     return fig
+
+
+@figure("dropblock-masks")
+def dropblock_masks() -> Figure:
+    """Keep masks on one 24 x 24 map at keep_prob 0.85: element-wise dropout and DropBlock, b = 3 and 7."""
+    from matplotlib.colors import ListedColormap
+
+    from snippets.norm.dropblock import dropblock
+
+    fig, axes = new_figure("wide", ncols=3)
+    cmap = ListedColormap([to_rgba("C1"), to_rgba("C0", 0.15)])  # 0 dropped, 1 kept
+    X = np.ones((1, 1, 24, 24))
+    for ax, b in zip(axes, (1, 3, 7), strict=True):
+        M = dropblock(X, 0.85, b, np.random.default_rng(3)) != 0  # b = 1 is ordinary dropout
+        ax.imshow(M[0, 0], cmap=cmap, vmin=0, vmax=1)
+        name = "dropout" if b == 1 else f"DropBlock, $b = {b}$"
+        ax.set_title(f"{name}: {1 - M.mean():.0%} dropped", fontsize=9)
+        ax.set_xticks([])
+        ax.set_yticks([])
+    return fig
+
+
+@figure("mixup-cutmix-digits")
+def mixup_cutmix_digits() -> Figure:
+    """Two load_digits images, their mixup (lam 0.6) and their CutMix (box from lam 0.6, lam recomputed)."""
+    from matplotlib.patches import Rectangle
+    from sklearn.datasets import load_digits
+
+    from snippets.norm.mixup import cutmix, cutmix_box, mixup
+
+    digits = load_digits()
+    ia, ib = int(np.argmax(digits.target == 3)), int(np.argmax(digits.target == 7))
+    X = digits.images[[ia, ib]][:, None].astype(float) / 16.0  # (2, 1, 8, 8), 值在 [0, 1]
+    y, perm = digits.target[[ia, ib]], np.array([1, 0])
+    Xm, _, _ = mixup(X, y, 0.6, perm)
+    box = cutmix_box(8, 8, 0.6, np.random.default_rng(2))
+    Xc, _, _, lam_c = cutmix(X, y, box, perm)
+    fig, axes = new_figure("wide", ncols=4)
+    panels = (
+        (X[0, 0], f"$x_a$: {y[0]}"),
+        (X[1, 0], f"$x_b$: {y[1]}"),
+        (Xm[0, 0], f"mixup: {0.6:.2f}·{y[0]} + {0.4:.2f}·{y[1]}"),
+        (Xc[0, 0], f"CutMix: {lam_c:.2f}·{y[0]} + {1 - lam_c:.2f}·{y[1]}"),
+    )
+    for ax, (img, title) in zip(axes, panels, strict=True):
+        ax.imshow(img, cmap="gray_r", vmin=0, vmax=1)
+        ax.set_title(title, fontsize=8.5)
+        ax.set_xticks([])
+        ax.set_yticks([])
+    y1, y2, x1, x2 = box
+    axes[3].add_patch(Rectangle((x1 - 0.5, y1 - 0.5), x2 - x1, y2 - y1, fill=False, edgecolor="C1", linewidth=1.5))
+    return fig
+
+
+def _require(claims: dict[str, bool], page: str) -> None:
+    """Fail the build when a comparison a page states no longer holds for the run."""
+    failed = [c for c, ok in claims.items() if not ok]
+    if failed:  # 页面上的结论不再成立时, 构建失败
+        raise AssertionError(f"{page} claims no longer hold: {failed}")
+
+
+@figure("bn-step-loss")
+def bn_step_loss() -> Figure:
+    """Per-step minibatch loss at three learning rates: no BN, BN, BN with noise injected after it."""
+    from snippets.norm.bn_why import KINDS, LRS, bn_step_runs
+
+    runs = bn_step_runs()
+    fig, axes = new_figure("full", ncols=len(LRS), sharey=True)
+    for ax, lr in zip(axes, LRS, strict=True):
+        for i, kind in enumerate(KINDS):
+            if (kind, lr) not in runs:
+                continue
+            L = np.minimum(runs[kind, lr], 3.0)  # (seeds, steps); 发散 (inf) 画在 3
+            t = np.arange(1, L.shape[1] + 1)
+            ax.fill_between(t, L.min(axis=0), L.max(axis=0), color=f"C{i}", alpha=0.2, linewidth=0)
+            ax.plot(t, np.median(L, axis=0), color=f"C{i}", linewidth=1.2, label=kind)
+        ax.set_title(rf"$\eta = {lr:g}$", fontsize=9.5)
+        ax.set_xlabel("SGD step (batch 64)")
+        ax.set_yscale("log")
+    axes[0].set_ylabel("minibatch cross-entropy")
+    axes[-1].legend(loc="lower left", fontsize=8)
+    last = {k: v[:, -10:].mean(axis=1) for k, v in runs.items()}  # 每个种子最后 10 步的平均
+    _require({
+        "plain barely moves at 0.05": bool((last["plain", 0.05] > 2.0).all()),
+        "BN below 0.5 at every lr": all(bool((last["bn", lr] < 0.5).all()) for lr in LRS),
+        "plain above 1.5 or diverged at 2.0": bool((last["plain", 2.0] > 1.5).all()),
+        "noisy BN below 1.0 at 0.5 and 2.0": all(bool((last["bn+noise", lr] < 1.0).all()) for lr in (0.5, 2.0)),
+        "BN below plain for every seed and lr": all(bool((last["bn", lr] < last["plain", lr]).all()) for lr in LRS),
+        "exactly 1 of 5 plain runs diverges at 2.0": int((~np.isfinite(runs["plain", 2.0][:, -1])).sum()) == 1,
+        "no BN or noisy-BN run diverges": all(bool(np.isfinite(v).all()) for (k, _), v in runs.items() if k != "plain"),
+        "noisy BN worse than BN (median)": all(
+            float(np.median(last["bn+noise", lr])) > float(np.median(last["bn", lr])) for lr in (0.5, 2.0)
+        ),
+    }, "norm/bn_why.md")  # fmt: skip
+    return fig

@@ -12,13 +12,24 @@ from matplotlib.figure import Figure
 from snippets.figures import figure
 from snippets.optim.adaptive import Adagrad, Adam, AdamW, RMSprop
 from snippets.optim.batch_size import LR_RULES, lr_sweep
+from snippets.optim.digits_sgd import N_TRAIN, VARIANTS, DigitsRun, compare_variants
 from snippets.optim.ema import ema, ema_weights
 from snippets.optim.initialization import Activation, gain, kaiming_std, preactivation_stds, xavier_std
 from snippets.optim.layer_speed import LR_GRID, SEEDS, Act, LayerSpeed, stable_run
 from snippets.optim.quadratic import Optimizer, bowl, trajectory
 from snippets.optim.reddi import average_regret, online_adam, theorem1_setting
+from snippets.optim.saddle import descend, saddle_f
 from snippets.optim.schedules import cosine_lr, step_lr, warmup_cosine_lr
+from snippets.optim.second_order import (
+    LOGREG_LAM,
+    digits_binary,
+    gradient_descent,
+    lbfgs_torch,
+    logreg_loss_grad_hess,
+    newton,
+)
 from snippets.optim.sgd import SGD, MomentumLrInside
+from snippets.optim.tuning import lr_momentum_grid
 from snippets.plotting import new_figure
 
 # 轨迹图用的优化器和学习率 (页面上的代码块打印同一组设置)
@@ -280,4 +291,127 @@ def momentum_forms_and_decay() -> Figure:
     ax_d.set_ylabel(r"$\theta_1 / \theta_0$")
     ax_d.set_title(r"$\eta = 0.1,\ \lambda = 0.5$", fontsize=9)
     ax_d.legend(fontsize=7.5, loc="lower right")
+    return fig
+
+
+# --- 梯度下降的三种形式、二阶方法、鞍点、调参顺序 (四页新题) ---
+DIGITS_SEEDS = (0, 1, 2, 3, 4)
+SADDLE_SEEDS = tuple(range(10))
+TUNE_LRS = (0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
+TUNE_MOMENTA = (0.0, 0.5, 0.9)
+
+
+@functools.cache
+def _gd_variants() -> dict[str, DigitsRun]:
+    """GD, mini-batch (B = 32) and SGD (B = 1) on load_digits, lr 0.5, 3 epochs (GD on to 40), 5 seeds."""
+    return compare_variants(0.5, 3, 40, DIGITS_SEEDS)
+
+
+@functools.cache
+def _tuning_grid() -> np.ndarray:
+    """Final training loss over TUNE_LRS x TUNE_MOMENTA x 5 seeds, 2 epochs of B = 32, read-only."""
+    return _frozen(lr_momentum_grid(TUNE_LRS, TUNE_MOMENTA, 2, DIGITS_SEEDS))
+
+
+@figure("gd-variants")
+def gd_variants_figure() -> Figure:
+    """Training loss of GD, mini-batch and SGD vs epochs (left) and vs updates (right); median and range of 5 seeds."""
+    runs = _gd_variants()
+    fig, (ax, ax_u) = new_figure("wide", ncols=2, sharey=True)
+    for i, (name, B) in enumerate(VARIANTS):
+        run = runs[name]
+        med, lo, hi = np.median(run.loss, axis=0), run.loss.min(axis=0), run.loss.max(axis=0)
+        updates = run.epochs * -(-N_TRAIN // B)
+        shown = run.epochs <= 3 + 1e-9
+        ax.plot(run.epochs[shown], med[shown], "o-" if B == N_TRAIN else "-", color=f"C{i}", label=name, markersize=3)
+        ax.fill_between(run.epochs[shown], lo[shown], hi[shown], color=f"C{i}", alpha=0.2, linewidth=0)
+        ax_u.plot(updates[1:], med[1:], color=f"C{i}", label=name)
+        ax_u.fill_between(updates[1:], lo[1:], hi[1:], color=f"C{i}", alpha=0.2, linewidth=0)
+    ax.set_yscale("log")
+    ax.set_xlabel("epochs (= per-sample gradients / 1200)")
+    ax.set_ylabel("training loss (all 1200 samples)")
+    ax.legend(fontsize=7.5, loc="lower left")
+    ax_u.set_xscale("log")
+    ax_u.set_xlabel("parameter updates")
+    return fig
+
+
+@figure("newton-vs-gd")
+def newton_vs_gd() -> Figure:
+    """L(w_t) - L* on L2-regularised logistic regression (digits 3 vs 8): GD, L-BFGS (torch), Newton."""
+    X, y = digits_binary()
+    lam = LOGREG_LAM
+    ws = newton(lambda w: logreg_loss_grad_hess(w, X, y, lam)[1:], np.zeros(X.shape[1]), 10)
+    L = np.array([logreg_loss_grad_hess(w, X, y, lam)[0] for w in ws])
+    best = L[-1]
+    L_smooth = np.linalg.eigvalsh(X.T @ X / len(y)).max() / 4 + lam  # 梯度的 Lipschitz 常数上界
+    wg = gradient_descent(lambda w: logreg_loss_grad_hess(w, X, y, lam)[1], np.zeros(X.shape[1]), 1 / L_smooth, 200)
+    gaps = {
+        r"GD, $\eta = 1/L$": np.array([logreg_loss_grad_hess(w, X, y, lam)[0] for w in wg]) - best,
+        "L-BFGS, m = 10 (torch)": lbfgs_torch(X, y, lam, 30) - best,
+        "Newton": L[:9] - best,
+    }
+    fig, ax = new_figure("wide")
+    for i, (name, gap) in enumerate(gaps.items()):
+        t = np.arange(len(gap))
+        keep = gap > 1e-15  # 到达双精度的分辨率之后不再画 (差值为 0 或舍入噪声)
+        ax.plot(t[keep], gap[keep], "o-" if name == "Newton" else "-", color=f"C{i}", label=name, markersize=3)
+    ax.set_xscale("symlog", linthresh=10)
+    ax.set_yscale("log")
+    ax.set_xlabel("iteration")
+    ax.set_ylabel(r"$L(w_t) - L^*$")
+    ax.legend(fontsize=7.5, loc="lower left")
+    return fig
+
+
+@figure("saddle-escape")
+def saddle_escape() -> Figure:
+    """Paths near the saddle of x^2/2 + y^4/4 - y^2/2 (left) and |y_t| per step (right); noisy GD over 10 seeds."""
+    exact = descend((1.5, 0.0), 0.1, 300)[0]
+    gd = descend((1.5, 1e-6), 0.1, 300)[0]
+    mom = descend((1.5, 1e-6), 0.1, 300, momentum=0.9)[0]
+    noisy = descend((1.5, 0.0), 0.1, 300, noise=0.1, seeds=SADDLE_SEEDS)  # (10, 301, 2)
+    fig, (ax, ax_y) = new_figure("wide", ncols=2)
+    xs, ys = np.meshgrid(np.linspace(-1.6, 1.6, 81), np.linspace(-1.5, 1.5, 61))
+    ax.contour(xs, ys, saddle_f(np.stack([xs, ys], axis=-1)), levels=12, colors="C6", linewidths=0.4, alpha=0.5)
+    for k in range(len(SADDLE_SEEDS)):  # 画在 GD 的线之上: 往 (0, 1) 去的几条路径不被遮住
+        ax.plot(noisy[k, :, 0], noisy[k, :, 1], color="C2", linewidth=0.5, alpha=0.6, zorder=3)
+    ax.plot(gd[:, 0], gd[:, 1], color="C0", label=r"GD, $y_0 = 10^{-6}$")
+    ax.plot(mom[:, 0], mom[:, 1], color="C1", label=r"momentum 0.9")
+    ax.plot(exact[:, 0], exact[:, 1], color="C3", linewidth=2.5, linestyle="--", label=r"GD, $y_0 = 0$")
+    ax.plot([0, 0, 0], [0, 1, -1], "+", color="C6", markersize=8)
+    ax.set_xlabel(r"$x$")
+    ax.set_ylabel(r"$y$")
+    steps = np.arange(301)
+    ax_y.plot(steps, np.abs(gd[:, 1]), color="C0", label=r"GD, $y_0 = 10^{-6}$")
+    ax_y.plot(steps, np.abs(mom[:, 1]), color="C1", label=r"momentum, $y_0 = 10^{-6}$")
+    ay = np.abs(noisy[:, :, 1])
+    ax_y.plot(steps, np.median(ay, axis=0), color="C2", label=r"noisy GD, $\sigma = 0.1$, 10 seeds")
+    ax_y.fill_between(steps, ay.min(axis=0), ay.max(axis=0), color="C2", alpha=0.2, linewidth=0)
+    ax_y.set_yscale("log")
+    ax_y.set_ylim(1e-7, 3)
+    ax_y.set_xlabel("step")
+    ax_y.set_ylabel(r"$|y_t|$")
+    ax_y.legend(fontsize=7.5, loc="lower right")
+    ax.legend(fontsize=7.5, loc="upper left", handlelength=1.2)  # 标签短, 图例停在 x < -0.3, 不挡住极小值 (0, 1)
+    return fig
+
+
+@figure("tuning-lr-vs-momentum")
+def tuning_lr_vs_momentum() -> Figure:
+    """Final training loss vs eta for three momenta (left) and vs eta / (1 - mu) (right); median, range of 5 seeds."""
+    L = _tuning_grid()
+    lrs = np.array(TUNE_LRS)
+    fig, (ax, ax_e) = new_figure("wide", ncols=2, sharey=True)
+    for j, mu in enumerate(TUNE_MOMENTA):
+        med, lo, hi = np.median(L[:, j], axis=1), L[:, j].min(axis=1), L[:, j].max(axis=1)
+        for a, x in ((ax, lrs), (ax_e, lrs / (1 - mu))):
+            a.plot(x, med, "o-", color=f"C{j}", label=rf"$\mu = {mu:g}$", markersize=3)
+            a.fill_between(x, lo, hi, color=f"C{j}", alpha=0.2, linewidth=0)
+            a.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel(r"learning rate $\eta$")
+    ax.set_ylabel("training loss after 2 epochs")
+    ax.legend(fontsize=7.5, loc="lower left")
+    ax_e.set_xlabel(r"effective step $\eta / (1 - \mu)$")
     return fig

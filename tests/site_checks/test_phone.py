@@ -41,10 +41,20 @@ def test_overflow_check_sees_a_formula_that_is_too_wide(built: Built, browser: A
 
     ctx = browser.new_context(**PHONE)
     page = ctx.new_page()
-    page.goto(built.url + "optim/optimizers/")
-    page.evaluate("""() => { const k = document.querySelector('.md-content .katex-display .katex-html');
-        k.style.display = 'inline-block'; k.style.width = '900px'; }""")
-    assert len(overflowing_formulas(page)) == 1
+    # The first formula, and one far down whose block the stylesheet lays out only when scrolled
+    # near (content-visibility: auto; a check that reads its width unopened sees none: it missed one).
+    for lazy in (False, True):
+        page.goto(built.url + "optim/optimizers/")
+        widened = page.evaluate("""(lazy) => {
+            const blocks = [...document.querySelectorAll('.md-typeset section.dlh-q > div.arithmatex')];
+            const el = lazy ? blocks.find(d => getComputedStyle(d).contentVisibility === 'auto'
+                                           && d.getBoundingClientRect().top > 2000) : blocks[0];
+            if (!el) return false;
+            const k = el.querySelector('.katex-html');
+            k.style.display = 'inline-block'; k.style.width = '900px';
+            return true; }""", lazy)
+        assert widened, "no lazily laid-out formula block on the page to widen"
+        assert len(overflowing_formulas(page)) == 1, f"lazy={lazy}"
     ctx.close()
 
 

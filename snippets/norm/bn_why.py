@@ -6,7 +6,7 @@ import numpy as np
 import torch
 
 from snippets._checks import check_int
-from snippets.norm.bn_experiment import digits_split
+from snippets.norm.bn_experiment import digits_split, make_mlp
 from snippets.run_cache import shared_run
 
 KINDS = ("plain", "bn", "bn+noise")
@@ -33,23 +33,15 @@ class NoisyBatchNorm1d(torch.nn.BatchNorm1d):
 
 
 def make_net(kind: str, width: int = 64, depth: int = 4) -> torch.nn.Sequential:
-    """64 -> width x depth -> 10 MLP: Linear -> [BN | noisy BN] -> ReLU per hidden layer."""
+    """bn_experiment's MLP (Linear -> [BN] -> ReLU per hidden layer); "bn+noise" uses the noisy BN."""
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
-    check_int(width, "width", 1)
-    check_int(depth, "depth", 1)
-    layers: list[torch.nn.Module] = []
-    d_in = 64
-    for _ in range(depth):
-        layers.append(torch.nn.Linear(d_in, width, bias=kind == "plain"))
-        if kind == "bn":
-            layers.append(torch.nn.BatchNorm1d(width))
-        elif kind == "bn+noise":
-            layers.append(NoisyBatchNorm1d(width))
-        layers.append(torch.nn.ReLU())
-        d_in = width
-    layers.append(torch.nn.Linear(d_in, 10))
-    return torch.nn.Sequential(*layers)
+    net = make_mlp(kind != "plain", width, depth)
+    if kind == "bn+noise":  # BN layers draw no random numbers at init: the Linear weights stay the same
+        for i, layer in enumerate(net):
+            if isinstance(layer, torch.nn.BatchNorm1d):
+                net[i] = NoisyBatchNorm1d(layer.num_features)
+    return net
 
 
 # --8<-- [start:train]

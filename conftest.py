@@ -20,6 +20,7 @@ import shutil
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -28,6 +29,12 @@ from tests.kernels.kernel_sets import describe
 
 ROOT = Path(__file__).resolve().parent
 SESSION_CACHE = pytest.StashKey[Path]()
+# What this session started in the background, kept under keys defined here: pytest imports a test
+# folder's modules under its own names (tests/ has no __init__.py: tests/kernels/test_cross_kernel.py
+# is `kernels.test_cross_kernel`), so a key defined there and imported here would be another object.
+KERNEL_RUNS = pytest.StashKey[dict[str, Any]]()  # tests/kernels/test_cross_kernel.py
+SITE_BUILDS = pytest.StashKey[Any]()  # tests/site_checks/conftest.py
+PDF_JOB = pytest.StashKey[Any]()  # tests/site_checks/conftest.py
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -42,21 +49,30 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
-    # Under pytest-xdist every worker collects everything: there the test's own fixture starts it.
+    """Start the long-running children now, so they run beside the unit tests and docs blocks:
+    the site build(s) that tests/site_checks use, and the kernel-set run of tests/kernels."""
+    # Under pytest-xdist every worker collects everything: there the tests' own fixtures start them.
     if session.config.option.collectonly or os.environ.get("PYTEST_XDIST_WORKER"):
         return
-    if not any(_phase(item) == 2 for item in session.items):
-        return
-    from tests.kernels.test_cross_kernel import start_runs
+    if any("built" in getattr(item, "fixturenames", ()) for item in session.items):  # a site test
+        from tests.site_checks.conftest import start_site_builds
 
-    logs = session.config.stash.get(SESSION_CACHE, None) or Path(tempfile.mkdtemp(prefix="dlh-"))
-    start_runs(session.config, logs)
+        start_site_builds(session.config, session.items)
+    if any(_phase(item) == 2 for item in session.items):
+        from tests.kernels.test_cross_kernel import start_runs
+
+        logs = session.config.stash.get(SESSION_CACHE, None) or Path(tempfile.mkdtemp(prefix="dlh-"))
+        start_runs(session.config, logs)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
     from tests.kernels.test_cross_kernel import stop_runs
 
     stop_runs(config)
+    if SITE_BUILDS in config.stash:
+        from tests.site_checks.conftest import stop_site_builds
+
+        stop_site_builds(config)
     cache = config.stash.get(SESSION_CACHE, None)
     if cache is not None:
         os.environ.pop(ENV, None)
@@ -79,11 +95,16 @@ def _phase(item: pytest.Item) -> int:
     return 1 if "site_checks" in item.path.parts else 0
 
 
+def _waits(item: pytest.Item) -> bool:
+    return item.path.name == "test_pdf.py" or item.name == "test_two_clean_builds_are_byte_identical"
+
+
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    # The kernel-set run starts when collection ends and runs on one core beside the units and
-    # docs blocks; the site builds come after those, reading the experiments they ran.
-    items.sort(key=_phase)  # stable: the order within each phase is unchanged
+    # The site builds and the kernel-set run start when collection ends and run beside the units
+    # and docs blocks; the tests of the built site come after those, the kernel-set check last.
+    # Within the site tests, those that wait for a background job (the second build, the PDFs) last.
+    items.sort(key=lambda item: (_phase(item), _waits(item)))  # stable: otherwise in collection order
     for item in items:
         if item.path.suffix == ".md":
             item.add_marker(pytest.mark.experiment)

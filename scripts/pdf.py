@@ -155,7 +155,9 @@ def print_pdfs(site: Path, out: Path) -> dict[str, Path]:
             for mode in collected:
                 collected[mode].append((chapter, []))
             for path in pages:
-                page.goto(base + path[: -len(".md")] + "/", wait_until="load")
+                # Only the article's HTML is taken (math is rendered at build time; images load in
+                # the print document): no need to wait for this page's images.
+                page.goto(base + path[: -len(".md")] + "/", wait_until="domcontentloaded")
                 if not stylesheets:
                     stylesheets = page.evaluate("() => [...document.querySelectorAll('link[rel=stylesheet]')]"
                                                 ".map(l => l.href)")

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import KERNEL_RUNS as RUNS  # the key must be conftest.py's own object (see there)
 from snippets.run_cache import ENV as RUN_CACHE_ENV
 
 from .kernel_sets import KERNEL_SETS, why_not_distinct
@@ -29,9 +30,6 @@ class Run:
     proc: subprocess.Popen[bytes]
     log: Path
     env: dict[str, str]
-
-
-RUNS = pytest.StashKey[dict[str, Run]]()
 
 
 def start_runs(config: pytest.Config, folder: Path) -> None:

@@ -1,13 +1,15 @@
-"""Build the site once per test session (strict, from an empty cache) and serve it on loopback."""
+"""Build the site once per test session (strict) and serve it on loopback; a second build to compare."""
 
 from __future__ import annotations
 
 import functools
 import http.server
 import os
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -16,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from conftest import session_cache
+from conftest import PDF_JOB, SITE_BUILDS, session_cache
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -34,19 +36,20 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_build(dest: Path, cache: Path, site_url: str, log: Path) -> subprocess.Popen[bytes]:
-    """Start `mkdocs build --strict` into dest, every build cache under `cache` (empty = clean)."""
+def start_build(dest: Path, cache: Path, site_url: str, log: Path, nice: int = 0) -> subprocess.Popen[bytes]:
+    """Start `mkdocs build --strict` into dest, every build cache under `cache` (empty = clean), at
+    niceness `nice` (its figure processes and notebook kernels inherit it)."""
     env = dict(os.environ, SITE_URL=site_url, DLH_CACHE_DIR=str(cache),
                DLH_JUPYTER_CACHE=str(cache / "mkdocs-jupyter"), NO_MKDOCS_2_WARNING="1")
     with open(log, "wb") as out:
         return subprocess.Popen(
-            [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(dest)],
+            ["nice", "-n", str(nice), sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(dest)],
             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=out,
         )
 
 
 def finish_build(proc: subprocess.Popen[bytes], log: Path) -> tuple[int, str]:
-    """Wait for a build started by `start_build`: its exit code and its log."""
+    """Wait for a build started by `start_build` (or another job writing to `log`): exit code and log."""
     try:
         code = proc.wait(timeout=900)
     except subprocess.TimeoutExpired:
@@ -63,52 +66,113 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 @dataclass
 class SecondBuild:
-    """A second clean build, started beside the first when a selected test compares the two."""
+    """A second build, started when the first is done if a selected test compares the two."""
 
     site: Path
     proc: subprocess.Popen[bytes] | None
     log: Path
 
 
-SECOND_BUILD = pytest.StashKey[SecondBuild]()
+@dataclass
+class Builds:
+    """The site builds of this session: the first starts when collection ends, `built` waits for it."""
+
+    base: Path
+    url: str
+    port: int
+    cache: Path
+    first: subprocess.Popen[bytes]
+    second: SecondBuild
+
+
+def _uses(items: list[pytest.Item], fixture: str) -> bool:
+    return any(fixture in getattr(item, "fixturenames", ()) for item in items)
+
+
+def start_site_builds(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Start the first build; conftest.py calls this when collection ends, if a site test is selected.
+
+    It runs beside the unit tests and docs blocks instead of after them: the experiments the tests
+    run and the figures the build draws ask for the same `@shared_run` results, which the first
+    caller computes and the others read (snippets/run_cache.py), and both cores stay busy.
+    """
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/"
+    base = Path(tempfile.mkdtemp(prefix="dlh-site-"))
+    # The first build reads and fills this session's experiment folder (conftest.py).
+    cache = session_cache(config) or base / "cache"
+    first = start_build(base / "site", cache, url, base / "build.log")
+    second = SecondBuild(base / "site2", None, base / "build2.log")
+    config.stash[SITE_BUILDS] = Builds(base, url, port, cache, first, second)
+
+
+def _start_background_jobs(config: pytest.Config, items: list[pytest.Item], builds: Builds) -> None:
+    """Once the first build is done: the second build and the PDFs, at a lower priority than the
+    browser tests (which time layout shift), on the core those tests leave free."""
+    if any(item.name == "test_two_clean_builds_are_byte_identical" for item in items):
+        # From an empty cache for figures, notebooks, math and search; only the experiment results
+        # are shared (computing them again cost two minutes of a core): the byte-for-byte
+        # comparison checks that drawing, executing and rendering give the same bytes twice. That
+        # a result computed afresh prints the same digits is the kernel-set run's check
+        # (tests/kernels/), which computes every experiment again.
+        (builds.cache / "runs").mkdir(parents=True, exist_ok=True)
+        (builds.base / "cache2").mkdir()
+        (builds.base / "cache2" / "runs").symlink_to(builds.cache / "runs", target_is_directory=True)
+        builds.second.proc = start_build(builds.second.site, builds.base / "cache2", builds.url, builds.second.log,
+                                         nice=10)
+    if _uses(items, "printed"):
+        out, log = builds.base / "pdf", builds.base / "pdf.log"
+        with open(log, "wb") as f:
+            job = subprocess.Popen(["nice", "-n", "10", sys.executable, str(ROOT / "scripts" / "pdf.py"),
+                                    str(builds.base / "site"), str(out)], cwd=ROOT, stdout=f, stderr=subprocess.STDOUT)
+        config.stash[PDF_JOB] = (job, out)
+
+
+def stop_site_builds(config: pytest.Config) -> None:
+    """Stop any build or print still running (the session ended early) and remove the built sites."""
+    builds = config.stash.get(SITE_BUILDS, None)
+    if builds is None:
+        return
+    pdfs = config.stash.get(PDF_JOB, None)
+    for proc in (builds.first, builds.second.proc, pdfs[0] if pdfs else None):
+        if proc is not None and proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    shutil.rmtree(builds.base, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
-def built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
-    port = free_port()
-    url = f"http://127.0.0.1:{port}/"
-    base = tmp_path_factory.mktemp("site")
-    second = SecondBuild(base / "site2", None, base / "build2.log")
-    if any(item.name == "test_two_clean_builds_are_byte_identical" for item in request.session.items):
-        # Much of a build waits on one core (pages, notebooks): two side by side take far less
-        # than twice the time of one.
-        second.proc = start_build(second.site, base / "cache2", url, second.log)
-    request.config.stash[SECOND_BUILD] = second
-    # The first build reads the experiments this session's tests and docs blocks already ran
-    # (conftest.py); the second, compared with it byte for byte, starts from an empty cache.
-    cache = session_cache(request.config) or base / "cache"
-    code, log = finish_build(start_build(base / "site", cache, url, base / "build.log"), base / "build.log")
+def built(request: pytest.FixtureRequest) -> Iterator[Built]:
+    if SITE_BUILDS not in request.config.stash:  # under pytest-xdist: started here, in the site worker
+        start_site_builds(request.config, request.session.items)
+    builds = request.config.stash[SITE_BUILDS]
+    code, log = finish_build(builds.first, builds.base / "build.log")
     assert code == 0, f"mkdocs build --strict failed:\n{log[-6000:]}"
-    handler = functools.partial(_QuietHandler, directory=str(base / "site"))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    _start_background_jobs(request.config, request.session.items, builds)
+    handler = functools.partial(_QuietHandler, directory=str(builds.base / "site"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", builds.port), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield Built(site=base / "site", url=url, log=log)
+        yield Built(site=builds.base / "site", url=builds.url, log=log)
     finally:
         server.shutdown()
         server.server_close()
-        if second.proc is not None and second.proc.poll() is None:
-            second.proc.kill()
-            second.proc.wait()
 
+
+def finish_pdfs(config: pytest.Config) -> Path:
+    """Wait for the PDFs the `built` fixture started printing; the folder that holds them."""
+    job, out = config.stash[PDF_JOB]
+    code, log = finish_build(job, out.parent / "pdf.log")
+    assert code == 0, f"scripts/pdf.py failed:\n{log[-4000:]}"
+    return out
 
 
 @pytest.fixture
 def second_build(request: pytest.FixtureRequest, built: Built) -> SecondBuild:
-    """The second clean build, finished (the `built` fixture started it)."""
-    second = request.config.stash[SECOND_BUILD]
-    assert second.proc is not None, "the built fixture starts the second build only for the test that uses it"
+    """The second build, finished (the `built` fixture started it when the first was done)."""
+    second = request.config.stash[SITE_BUILDS].second
+    assert second.proc is not None, "the second build starts only when the test that uses it is selected"
     code, log = finish_build(second.proc, second.log)
     assert code == 0, log[-4000:]
     return second

@@ -36,6 +36,7 @@ async () => {
   images.forEach(img => { img.loading = "eager"; });
   await Promise.all(images.map(img => img.complete ? null :
       new Promise(resolve => { img.onload = img.onerror = resolve; })));
+  await document.fonts.ready;   // every web font the page asked for has loaded or failed
   const broken = images.filter(img => img.naturalWidth === 0).map(img => img.getAttribute("src"));
   return {math: document.querySelectorAll(".katex").length, images: images.length, errors, red, raw, broken};
 }
@@ -47,7 +48,9 @@ def audit(context: Any, url: str) -> tuple[dict[str, Any], list[str]]:
     console: list[str] = []
     page.on("console", lambda m: console.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: console.append(str(e)))
-    page.goto(url, wait_until="networkidle")
+    # "load", then AUDIT_JS waits for every image and font: what a page asks for is requested by
+    # then (waiting for the network to be idle added half a second per page, a minute per pass).
+    page.goto(url, wait_until="load")
     result = page.evaluate(AUDIT_JS)
     page.close()
     return result, console

@@ -10,17 +10,26 @@ from typing import Any
 
 import pytest
 
-from .conftest import ROOT, Built
+from .conftest import ROOT, Built, finish_pdfs
 
 sys.path.insert(0, str(ROOT / "scripts"))
 import pdf  # noqa: E402
 
 
 @pytest.fixture(scope="module")
-def printed(built: Built) -> dict:
+def printed(built: Built, request: pytest.FixtureRequest) -> dict:
+    """Both PDFs, printed by scripts/pdf.py in the background since the site was built (conftest.py),
+    then moved into the site's pdf/ where the question bank links them."""
     if not shutil.which("pdffonts"):
         pytest.fail("pdffonts missing: `make system-deps` installs poppler-utils")
-    return pdf.print_pdfs(built.site, built.site / "pdf")
+    out = finish_pdfs(request.config)
+    target = built.site / "pdf"
+    target.mkdir(exist_ok=True)
+    paths = {}
+    for kind, name in pdf.NAMES.items():
+        shutil.move(out / name, target / name)
+        paths[kind] = target / name
+    return paths
 
 
 def _outline(path) -> list[tuple[int, str]]:  # type: ignore[no-untyped-def]

@@ -74,7 +74,7 @@ def test_every_figure_is_readable_on_a_phone_at_its_own_size_or_after_a_tap(buil
     for url, html in zip(page_urls(built), html_pages(built.site), strict=True):
         if 'class="dlh-figure"' not in html.read_text(encoding="utf-8"):
             continue  # no figure on this page: nothing to zoom
-        page.goto(url, wait_until="networkidle")
+        page.goto(url, wait_until="load")  # then every image, loaded below
         page.evaluate("""() => Promise.all([...document.images].map(img => { img.loading = "eager";
             return img.complete ? null : new Promise(r => { img.onload = img.onerror = r; }); }))""")
         page.wait_for_timeout(50)

@@ -6,18 +6,16 @@ Every code block on a page prints numbers a reader sees, so the cross-kernel che
 `experiment`, under other SIMD/BLAS/threading paths.
 
 Each session gets a fresh `@shared_run` folder (snippets/run_cache.py), laid out as a build's cache
-(`<folder>/runs/<hash of snippets/>`): a docs block and a test that ask for the same experiment
-share one computation, and the first site build of tests/site_checks reads the same folder. The
-second clean build, compared with it byte for byte, starts from nothing, so a shared result that
-differed from a fresh one would fail that comparison. A kernel-set run is its own session with its
-own folder: it computes everything afresh under its kernels.
+(`<folder>/runs/`): a docs block, a test and the site builds of tests/site_checks that ask for the
+same experiment share one computation. A kernel-set run is its own session with its own folder: it
+computes everything afresh under its kernels, and its docs blocks compare what they print with the
+pages.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
-import sys
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -40,12 +38,9 @@ PDF_JOB = pytest.StashKey[Any]()  # tests/site_checks/conftest.py
 def pytest_configure(config: pytest.Config) -> None:
     if os.environ.get(ENV):  # a developer's own folder: use it
         return
-    sys.path.insert(0, str(ROOT / "hooks"))
-    import deps  # hooks/deps.py: the build names its runs folder the same way
-
     cache = Path(tempfile.mkdtemp(prefix="dlh-session-cache-"))
     config.stash[SESSION_CACHE] = cache
-    os.environ[ENV] = str(cache / "runs" / deps.digest(sorted((ROOT / "snippets").rglob("*.py"))))
+    os.environ[ENV] = str(cache / "runs")  # where the build keeps its runs (hooks/figures.py)
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:

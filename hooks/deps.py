@@ -22,8 +22,22 @@ def cache_dir() -> Path:
     return Path(os.environ.get("DLH_CACHE_DIR", ROOT / ".cache"))
 
 
-def _module_file(dotted: str) -> Path | None:
+_found: dict[tuple[Path, str], Path | None] = {}
+
+
+def forget() -> None:
+    """Look up module files afresh (a build calls this when it starts: files may have been added)."""
+    _found.clear()
+
+
+def module_file(dotted: str) -> Path | None:
     """The file of a module under snippets/ (a package's __init__.py), or None if there is none."""
+    if (ROOT, dotted) not in _found:
+        _found[ROOT, dotted] = _find(dotted)
+    return _found[ROOT, dotted]
+
+
+def _find(dotted: str) -> Path | None:
     parts = dotted.split(".")
     if parts[0] != PACKAGE:
         return None
@@ -84,7 +98,7 @@ def closure(*files: Path) -> list[Path]:
             parts = name.split(".")
             # the module itself and the packages on its way: snippets, snippets.losses, ...
             for i in range(1, len(parts) + 1):
-                found = _module_file(".".join(parts[:i]))
+                found = module_file(".".join(parts[:i]))
                 if found is not None and found not in seen:
                     todo.append(found)
     return sorted(seen)

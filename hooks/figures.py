@@ -72,20 +72,27 @@ def _chapter_key(chapter: str) -> str:
 def _share_runs() -> None:
     """Let figure renderers and notebook kernels share experiment results (snippets/run_cache.py).
 
-    The folder is named by a hash of all of snippets/, so a result outlives a build only while no
-    snippet changed; older folders are removed.
+    A result lives in `runs/<module>/<hash of the module's code and its imports>/`; a folder whose
+    hash is no longer the module's (its code changed) is removed, and so is an older layout's.
     """
     runs = CACHE.parent / "runs"
-    folder = runs / deps.digest(sorted((ROOT / "snippets").rglob("*.py")))
-    folder.mkdir(parents=True, exist_ok=True)
-    os.environ["DLH_RUN_CACHE"] = str(folder)  # inherited by the render processes and the kernels
-    for old in runs.iterdir():
-        if old != folder:
-            shutil.rmtree(old, ignore_errors=True)
+    runs.mkdir(parents=True, exist_ok=True)
+    os.environ["DLH_RUN_CACHE"] = str(runs)  # inherited by the render processes and the kernels
+    for module in runs.iterdir():
+        if not module.name.startswith("snippets."):
+            if re.fullmatch(r"[0-9a-f]{16}", module.name):  # the layout before results were per module
+                shutil.rmtree(module, ignore_errors=True)
+            continue
+        source = deps.module_file(module.name)
+        current = deps.digest(deps.closure(source)) if source else None
+        for code in module.iterdir():
+            if code.name != current:
+                shutil.rmtree(code, ignore_errors=True)
 
 
 def on_pre_build(config) -> None:
     timings.start()
+    deps.forget()
     _share_runs()
     _render.jobs, _render.tmp, _render.stale = [], None, []
     _render.target, _render.names, _render.chapter_of = {}, {}, {}

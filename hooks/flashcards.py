@@ -10,7 +10,9 @@ a reader already has instead of adding copies; renaming a question makes it a ne
 from __future__ import annotations
 
 import csv
+import functools
 import io
+import json
 import re
 import subprocess
 import time
@@ -20,6 +22,7 @@ from pathlib import Path
 import genanki
 import markdown
 import questions
+from memo import key_of  # hooks/memo.py
 
 DECK_ID = 1_735_906_211  # fixed once: Anki matches a re-imported deck and note type by these ids
 MODEL_ID = 1_735_906_212
@@ -45,6 +48,7 @@ CJK = "\u3000-\u303f\u4e00-\u9fff\uff00-\uffef"
 CJK_BREAK = re.compile(rf"(?<=[{CJK}])\n(?=\S)|\n(?=[{CJK}])")
 
 
+@functools.cache  # the same 速答 on every rebuild of `mkdocs serve`: converted once per process
 def speech_html(speech: str) -> str:
     """The 速答's Markdown as HTML for a card: math left as `\\(...\\)` / `\\[...\\]` for Anki's
     MathJax, links reduced to their text (they point into the site), no `$` delimiters left."""
@@ -107,9 +111,21 @@ def write_apkg(d: genanki.Deck, path: Path, timestamp: float) -> None:
     raw.unlink()
 
 
+# The deck of the last build, kept while the cards and the commit are the same (writing the
+# SQLite database inside the .apkg took half a second of every rebuild).
+_last: dict[str, tuple[str, bytes]] = {}
+
+
 def on_post_build(config) -> None:
     folder = Path(config["site_dir"]) / "flashcards"
     folder.mkdir(parents=True, exist_ok=True)
     found = cards(config["nav"], config["site_url"] or "")
-    write_apkg(deck(found), folder / f"{NAME}.apkg", source_time())
+    stamp = source_time()
+    key = key_of(json.dumps(found, ensure_ascii=False), repr(stamp), Path(__file__).read_bytes())
+    apkg = folder / f"{NAME}.apkg"
+    if _last.get("apkg", ("", b""))[0] == key:
+        apkg.write_bytes(_last["apkg"][1])
+    else:
+        write_apkg(deck(found), apkg, stamp)
+        _last["apkg"] = (key, apkg.read_bytes())
     (folder / f"{NAME}.tsv").write_text(tsv(found), encoding="utf-8")

@@ -14,6 +14,7 @@ execution (nbconvert merges streams only before executing).
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 import time
@@ -77,17 +78,24 @@ def install_cell(repo_url: str) -> str:
     )
 
 
+@functools.cache  # per process: `mkdocs serve` converts again only a notebook that changed
+def downloadable(source: str, repo_url: str) -> str:
+    """The .ipynb a reader downloads: the jupytext `source` without outputs, the install cell second."""
+    nb = jupytext.reads(source, fmt="py:percent")
+    nb.metadata.pop("jupytext", None)
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells.insert(1, nbformat.v4.new_code_cell(install_cell(repo_url)))
+    for i, cell in enumerate(nb.cells):
+        cell.id = f"cell-{i}"
+    return jupytext.writes(nb, fmt="ipynb")
+
+
 def on_files(files: Files, config) -> Files:
     for f in list(files):
         if f.src_uri.startswith(DOCS_NOTEBOOKS) and f.src_uri.endswith(".py"):
-            nb = jupytext.read(f.abs_src_path, fmt="py:percent")
-            nb.metadata.pop("jupytext", None)
-            nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-            nb.cells.insert(1, nbformat.v4.new_code_cell(install_cell(config["repo_url"])))
-            for i, cell in enumerate(nb.cells):
-                cell.id = f"cell-{i}"
             uri = str(Path(f.src_uri).with_suffix(".ipynb"))
-            files.append(File.generated(config, uri, content=jupytext.writes(nb, fmt="ipynb")))
+            source = Path(f.abs_src_path).read_text(encoding="utf-8")
+            files.append(File.generated(config, uri, content=downloadable(source, config["repo_url"])))
     return files
 
 

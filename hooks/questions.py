@@ -12,6 +12,7 @@ renamed without the link following.
 
 from __future__ import annotations
 
+import functools
 import html
 import posixpath
 import re
@@ -93,6 +94,25 @@ def status_control(qid: str, tag: str = "div") -> str:
             f'aria-label="掌握程度" data-pagefind-ignore>{buttons}</{tag}>')
 
 
+_TEXTS: dict[Path, tuple[tuple[int, int], str]] = {}
+
+
+def page_text(path: Path) -> str:
+    """The text of a docs page, read again only when its size or modification time changed: the
+    hooks ask for every page on each rebuild of `mkdocs serve` (this module outlives rebuilds)."""
+    st = path.stat()
+    stamp = (st.st_mtime_ns, st.st_size)
+    kept = _TEXTS.get(path)
+    if kept is None or kept[0] != stamp:
+        kept = _TEXTS[path] = (stamp, path.read_text(encoding="utf-8"))
+    return kept[1]
+
+
+@functools.cache
+def _parts(text: str) -> tuple[tuple[str, str, str], ...]:
+    return tuple(question_parts(text))
+
+
 def question_parts(text: str) -> list[tuple[str, str, str]]:
     """(question heading, first sentence of its 速答, the whole 速答 as Markdown) for each `##`
     question of a page."""
@@ -126,7 +146,7 @@ def answered(nav: list):  # -> Iterator[dict[str, str]]
     for chapter, pages in chapters(nav):
         for path in pages:
             url = path[: -len(".md")] + "/"
-            for heading, first, whole in question_parts((DOCS / path).read_text(encoding="utf-8")):
+            for heading, first, whole in _parts(page_text(DOCS / path)):
                 yield {"chapter": chapter, "page": path, "id": f"{url}#{SLUG(heading, '-')}", "title": heading,
                        "first": first, "speech": whole}
 
@@ -228,7 +248,7 @@ def home_chapters(nav: list) -> str:
     cards = ['<div class="grid cards dlh-chapters" markdown>', ""]
     for title, pages in chapters(nav):
         index = pages[0].split("/")[0] + "/index.md" if pages else ""
-        qs = [(path, h) for path in pages for h, _ in questions((DOCS / path).read_text(encoding="utf-8"))]
+        qs = [(path, h) for path in pages for h, _, _ in _parts(page_text(DOCS / path))]
         if not qs:
             continue
         cards += [f"-   **[{title}]({index})** · {len(qs)} 道题", "", "    ---", ""]

@@ -1,11 +1,13 @@
 """Run an experiment once per build: a figure, a notebook and a test that ask for the same run share it.
 
 `@shared_run` keeps results on disk only when the environment variable DLH_RUN_CACHE names a
-folder. The site build sets it (hooks/figures.py) for its figure renderers and notebook kernels; the
-folder's name holds a hash of every file under snippets/, so a result is reused only while the code
-that produced it is unchanged. A pytest session sets a fresh one of its own (conftest.py), so within
-one session a docs block, a test and the tests' first site build share a run, while each numeric
-kernel set, in its own session, computes everything afresh. A reader's notebook does not set it.
+folder. The site build sets it (hooks/figures.py) for its figure renderers and notebook kernels. A
+result is filed under its function's module and a hash of that module's code with every file under
+snippets/ it imports (hooks/deps.py reads the imports): it is reused while that code is unchanged,
+so editing one chapter's snippet recomputes only the experiments that import it. A pytest session
+sets a fresh folder of its own (conftest.py), so within one session a docs block, a test and the
+tests' site builds share a run, while each numeric kernel set, in its own session, computes
+everything afresh. A reader's notebook does not set it.
 
 A shared run always computes on one thread (torch and the BLAS libraries), as the build's figure
 renderers always did: its result, and so every figure and printed number drawn from it, does not
@@ -17,8 +19,11 @@ from __future__ import annotations
 import fcntl
 import functools
 import hashlib
+import importlib.util
+import inspect
 import os
 import pickle
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -27,10 +32,32 @@ F = TypeVar("F", bound=Callable[..., Any])
 ENV = "DLH_RUN_CACHE"
 
 
+def _deps() -> Any:
+    """hooks/deps.py of this checkout (the build has imported it as `deps` already)."""
+    path = Path(__file__).resolve().parent.parent / "hooks" / "deps.py"
+    loaded = sys.modules.get("deps")
+    if loaded is not None and Path(getattr(loaded, "__file__", "")).resolve() == path:
+        return loaded
+    spec = importlib.util.spec_from_file_location("dlh_deps", path)
+    if spec is None or spec.loader is None:
+        raise RuntimeError(f"cannot load {path}: a shared run's cache key needs the checkout's hooks/deps.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@functools.cache  # per process: the code does not change under a running experiment
+def code_digest(module_file: str) -> str:
+    """A hash of a module's file and every file under snippets/ it imports, directly or not."""
+    deps = _deps()
+    return str(deps.digest(deps.closure(Path(module_file))))
+
+
 def call_key(fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> str:
-    """The file name under which a call's result is kept: function, then a hash of the arguments."""
+    """Where a call's result is kept: `<module>/<hash of its code>/<function>-<hash of the arguments>.pkl`."""
     h = hashlib.sha256(pickle.dumps((args, sorted(kwargs.items())), protocol=4))
-    return f"{fn.__module__}.{fn.__qualname__}-{h.hexdigest()[:16]}.pkl"
+    code = code_digest(inspect.getfile(fn))
+    return f"{fn.__module__}/{code}/{fn.__qualname__}-{h.hexdigest()[:16]}.pkl"
 
 
 def one_thread(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -113,3 +114,22 @@ def test_search_index_is_reused_while_the_pages_read_the_same(cache: Path, tmp_p
     search.write_index(sites[2], {"a/": str(page)})
     assert len(runs) == 2  # the page reads differently: indexed afresh
     assert len(list((cache / "pagefind").iterdir())) == 1  # only the latest index is kept
+
+
+def test_a_build_removes_the_runs_of_changed_code_and_keeps_the_rest(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    import deps
+    import figures  # hooks/figures.py
+
+    monkeypatch.setattr(figures, "CACHE", tmp_path / "figures")
+    monkeypatch.setenv("DLH_RUN_CACHE", "")  # _share_runs sets it: restored after the test
+    runs = tmp_path / "runs"
+    module = "snippets.cnn.sobel"
+    current = deps.digest(deps.closure(deps.module_file(module)))
+    for folder in (f"{module}/{current}", f"{module}/0123456789abcdef", "a6b23a948ddb5fa9", "tests.elsewhere/x"):
+        (runs / folder).mkdir(parents=True)
+        (runs / folder / "f-0.pkl").write_bytes(b"")
+    figures._share_runs()
+    left = sorted(p.relative_to(runs).as_posix() for p in runs.rglob("*.pkl"))
+    assert left == [f"{module}/{current}/f-0.pkl", "tests.elsewhere/x/f-0.pkl"]
+    assert os.environ["DLH_RUN_CACHE"] == str(runs)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
 
-from snippets.run_cache import ENV, shared_run
+from snippets.run_cache import ENV, call_key, code_digest, shared_run
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "hooks"))
 
 calls: list[tuple[int, int]] = []
 
@@ -34,7 +37,7 @@ def test_inside_a_build_the_same_call_computes_once_and_other_args_compute_again
     assert shared_run(experiment)(1, b=2) == {"sum": 3}  # a second wrapper, as in another process
     assert run(1, b=5) == {"sum": 6}
     assert calls == [(1, 2), (1, 5)]
-    assert len(list((tmp_path / "runs").glob("*.pkl"))) == 2
+    assert len(list((tmp_path / "runs").rglob("*.pkl"))) == 2
 
 
 def test_the_losses_experiment_is_shared_by_its_figure_and_notebook(
@@ -45,10 +48,26 @@ def test_the_losses_experiment_is_shared_by_its_figure_and_notebook(
     monkeypatch.setenv(ENV, str(tmp_path))
     small = ce_vs_mse.ce_vs_mse_experiment(seeds=(0,), steps=3)
     again = ce_vs_mse.ce_vs_mse_experiment(seeds=(0,), steps=3)
-    assert [p.name.split("-")[0] for p in tmp_path.glob("*.pkl")] == [
-        "snippets.losses.ce_vs_mse.ce_vs_mse_experiment"
-    ]
+    (kept,) = tmp_path.rglob("*.pkl")
+    module, code, name = kept.relative_to(tmp_path).parts
+    assert (module, name.split("-")[0]) == ("snippets.losses.ce_vs_mse", "ce_vs_mse_experiment")
+    assert code == code_digest(ce_vs_mse.__file__)
     assert again.keys() == small.keys()
+
+
+def test_a_result_is_filed_under_the_hash_of_its_module_and_what_that_imports() -> None:
+    import deps  # hooks/deps.py
+
+    from snippets.cnn import gradcam, sobel
+    from snippets.losses import ce_vs_mse
+
+    for module in (ce_vs_mse, gradcam, sobel):
+        assert code_digest(module.__file__) == deps.digest(deps.closure(Path(module.__file__)))
+    # ce_vs_mse does not import sobel: an edit to sobel.py leaves the key of its experiment unchanged.
+    closure = deps.closure(Path(ce_vs_mse.__file__))
+    assert Path(sobel.__file__).resolve() not in closure and Path(ce_vs_mse.__file__).resolve() in closure
+    assert call_key(experiment, (1,), {}) != call_key(experiment, (2,), {})
+    assert call_key(experiment, (1,), {}).startswith(f"{experiment.__module__}/{code_digest(__file__)}/experiment-")
 
 
 def test_rejects_what_is_not_callable() -> None:

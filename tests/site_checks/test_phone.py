@@ -17,25 +17,8 @@ PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "i
 MIN_TEXT_PX = 10  # the smallest figure text, 7.5 pt (tests/test_figures.py), at the figure's own size
 
 
-def test_no_display_formula_hides_part_of_itself_on_a_phone(built: Built, browser: Any) -> None:
-    sys.path.insert(0, str(SCRIPTS))
-    from phone_checks import overflowing_formulas
-
-    ctx = browser.new_context(**PHONE)
-    page = ctx.new_page()
-    found, formulas = {}, 0
-    for url in page_urls(built):
-        page.goto(url)
-        formulas += page.evaluate("document.querySelectorAll('.md-content .katex-display').length")
-        if over := overflowing_formulas(page):
-            found[url] = [(f["heading"], f["hidden_px"], f["text"]) for f in over]
-    ctx.close()
-    assert formulas > 60  # the check saw the formulas
-    assert not found, found
-
-
 def test_overflow_check_sees_a_formula_that_is_too_wide(built: Built, browser: Any) -> None:
-    """The check above can fail: a formula made wider than the phone is reported."""
+    """The formula check (the `on_phone` fixture) can fail: a formula made wider than the phone is reported."""
     sys.path.insert(0, str(SCRIPTS))
     from phone_checks import overflowing_formulas
 
@@ -67,35 +50,61 @@ FIGURE_JS = r"""
 """
 
 
-def test_every_figure_is_readable_on_a_phone_at_its_own_size_or_after_a_tap(built: Built, browser: Any) -> None:
+def _figure_problems(page: Any, url: str) -> tuple[int, list[tuple[str, str, str]]]:
+    """How many figures the open page has, and each one a phone reader could not read."""
+    page.evaluate("""() => Promise.all([...document.images].map(img => { img.loading = "eager";
+        return img.complete ? null : new Promise(r => { img.onload = img.onerror = r; }); }))""")
+    page.wait_for_timeout(50)
+    figures, problems = page.evaluate(FIGURE_JS), []
+    for i, fig in enumerate(figures):
+        if fig["scale"] is None:
+            problems.append((url, fig["id"], "no visible image"))
+            continue
+        if fig["scale"] >= 0.99:
+            continue  # shown at its own size: 7.5 pt is 10 px already
+        if not fig["zoomable"]:
+            problems.append((url, fig["id"], f"shown at {fig['scale']:.2f} and cannot be zoomed"))
+            continue
+        box = page.locator(".dlh-figure").nth(i).locator(":scope > p")
+        box.scroll_into_view_if_needed()
+        box.tap()
+        scale = page.evaluate(FIGURE_JS)[i]["scale"]
+        if scale * 7.5 * 96 / 72 < MIN_TEXT_PX - 0.01:
+            problems.append((url, fig["id"], f"zoomed to {scale:.2f} only"))
+        box.tap()
+    return len(figures), problems
+
+
+@pytest.fixture(scope="module")
+def on_phone(built: Built, browser: Any) -> dict[str, Any]:
+    """Every page opened once at 390 px: its figures checked (pages with figures), then its display
+    formulas (the formula check lays out every lazily laid-out part, so it goes second)."""
+    sys.path.insert(0, str(SCRIPTS))
+    from phone_checks import overflowing_formulas
+
     ctx = browser.new_context(**PHONE)
     page = ctx.new_page()
-    checked, problems = 0, []
+    seen: dict[str, Any] = {"figures": 0, "figure_problems": [], "formulas": 0, "overflowing": {}}
     for url, html in zip(page_urls(built), html_pages(built.site), strict=True):
-        if 'class="dlh-figure"' not in html.read_text(encoding="utf-8"):
-            continue  # no figure on this page: nothing to zoom
-        page.goto(url, wait_until="load")  # then every image, loaded below
-        page.evaluate("""() => Promise.all([...document.images].map(img => { img.loading = "eager";
-            return img.complete ? null : new Promise(r => { img.onload = img.onerror = r; }); }))""")
-        page.wait_for_timeout(50)
-        for i, fig in enumerate(page.evaluate(FIGURE_JS)):
-            checked += 1
-            if fig["scale"] is None:
-                problems.append((url, fig["id"], "no visible image"))
-                continue
-            if fig["scale"] >= 0.99:
-                continue  # shown at its own size: 7.5 pt is 10 px already
-            if not fig["zoomable"]:
-                problems.append((url, fig["id"], f"shown at {fig['scale']:.2f} and cannot be zoomed"))
-                continue
-            box = page.locator(".dlh-figure").nth(i).locator(":scope > p")
-            box.scroll_into_view_if_needed()
-            box.tap()
-            scale = page.evaluate(FIGURE_JS)[i]["scale"]
-            if scale * 7.5 * 96 / 72 < MIN_TEXT_PX - 0.01:
-                problems.append((url, fig["id"], f"zoomed to {scale:.2f} only"))
-            box.tap()
+        page.goto(url, wait_until="load")
+        if 'class="dlh-figure"' in html.read_text(encoding="utf-8"):
+            count, problems = _figure_problems(page, url)
+            seen["figures"] += count
+            seen["figure_problems"] += problems
+        seen["formulas"] += page.evaluate("document.querySelectorAll('.md-content .katex-display').length")
+        if over := overflowing_formulas(page):
+            seen["overflowing"][url] = [(f["heading"], f["hidden_px"], f["text"]) for f in over]
     ctx.close()
+    return seen
+
+
+def test_no_display_formula_hides_part_of_itself_on_a_phone(on_phone: dict[str, Any]) -> None:
+    assert on_phone["formulas"] > 60  # the check saw the formulas
+    assert not on_phone["overflowing"], on_phone["overflowing"]
+
+
+def test_every_figure_is_readable_on_a_phone_at_its_own_size_or_after_a_tap(on_phone: dict[str, Any]) -> None:
+    checked, problems = on_phone["figures"], on_phone["figure_problems"]
     assert checked >= 25, checked
     assert not problems, problems
 

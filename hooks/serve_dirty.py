@@ -4,7 +4,7 @@ With --dirty, MkDocs rebuilds only pages whose Markdown is newer than their HTML
 reloads in about a second instead of rebuilding all of them. A page also depends on the snippets
 it includes (`--8<-- "snippets/..."`), so a page whose included file changed since its HTML was
 written is rebuilt too. Other pages' navigation is refreshed on the next full build (restart serve
-after renaming or adding pages).
+after renaming or adding pages). The watched folders are polled every 0.15 s instead of 0.5 s.
 """
 
 from __future__ import annotations
@@ -12,9 +12,26 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import mkdocs.livereload as livereload
+
 ROOT = Path(__file__).resolve().parent.parent
 INCLUDE = re.compile(r'--8<--\s+"(?P<path>[^":]+)')
 _dirty = False
+
+
+# MkDocs polls the watched folders (docs/, snippets/, hooks/: ~300 files) every 0.5 s, so an edit
+# waited 0.25 s on average, up to 0.5 s, before its rebuild began; every 0.15 s costs a few
+# milliseconds of stat calls per poll. The server is created after the hooks are loaded.
+POLL_SECONDS = 0.15
+_server_init = getattr(livereload.LiveReloadServer, "_dlh_init", livereload.LiveReloadServer.__init__)
+
+
+def _init(self, *args, polling_interval: float = POLL_SECONDS, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    _server_init(self, *args, polling_interval=polling_interval, **kwargs)
+
+
+livereload.LiveReloadServer._dlh_init = _server_init  # type: ignore[attr-defined]
+livereload.LiveReloadServer.__init__ = _init  # type: ignore[method-assign]
 
 
 def on_startup(command: str, dirty: bool) -> None:

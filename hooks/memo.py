@@ -9,6 +9,7 @@ renders only the edited pages, adds to them.
 from __future__ import annotations
 
 import hashlib
+import os
 import pickle
 from collections.abc import Callable
 from pathlib import Path
@@ -77,7 +78,7 @@ class DiskMemo:
         if not self.changed:
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(".tmp")
+        tmp = self.path.with_suffix(f".tmp{os.getpid()}")  # two builds may share the cache folder
         with tmp.open("wb") as f:
             pickle.dump(self.entries, f, protocol=4)
         tmp.replace(self.path)

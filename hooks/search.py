@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import re
 import shutil
 import subprocess
@@ -183,9 +184,16 @@ def write_index(site: Path, pages: dict[str, str]) -> None:
             done = subprocess.run(cmd, capture_output=True, text=True, check=False)
             if done.returncode or not (fresh / "pagefind.js").exists():
                 raise PluginError(f"pagefind failed ({done.returncode}): {done.stdout[-2000:]}{done.stderr[-2000:]}")
-            shutil.rmtree(kept.parent, ignore_errors=True)  # one index kept: the latest
-            kept.parent.mkdir(parents=True)
-            shutil.copytree(fresh, kept)
+            for old in kept.parent.glob("*") if kept.parent.exists() else ():
+                if old.name != key and not old.name.startswith("."):  # one index kept: the latest
+                    shutil.rmtree(old, ignore_errors=True)
+            # Copied beside, then renamed into place: an interrupted copy is never taken for an index.
+            part = kept.parent / f".{key}.{os.getpid()}"
+            shutil.copytree(fresh, part)
+            try:
+                part.rename(kept)
+            except OSError:  # another build put the same index there first
+                shutil.rmtree(part, ignore_errors=True)
     shutil.rmtree(out, ignore_errors=True)
     shutil.copytree(kept, out)
 

@@ -32,6 +32,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 ENV = "DLH_RUN_CACHE"
 
 
+@functools.cache
 def _deps() -> Any:
     """hooks/deps.py of this checkout (the build has imported it as `deps` already)."""
     path = Path(__file__).resolve().parent.parent / "hooks" / "deps.py"
@@ -46,17 +47,27 @@ def _deps() -> Any:
     return module
 
 
-@functools.cache  # per process: the code does not change under a running experiment
 def code_digest(module_file: str) -> str:
-    """A hash of a module's file and every file under snippets/ it imports, directly or not."""
+    """A hash of a module's file and every file under snippets/ it imports, directly or not, as
+    they are on disk now."""
     deps = _deps()
     return str(deps.digest(deps.closure(Path(module_file))))
 
 
-def call_key(fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> str:
-    """Where a call's result is kept: `<module>/<hash of its code>/<function>-<hash of the arguments>.pkl`."""
+def _source_file(fn: Callable[..., Any]) -> str | None:
+    """The file under this checkout that defines `fn`, or None (code run with exec, a notebook cell)."""
+    try:
+        path = Path(inspect.getfile(fn)).resolve()
+    except TypeError:
+        return None
+    root = Path(__file__).resolve().parent.parent
+    return str(path) if path.is_file() and path.is_relative_to(root) else None
+
+
+def call_key(fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any], code: str) -> str:
+    """Where a call's result is kept: `<module>/<code>/<function>-<hash of the arguments>.pkl`, `code`
+    being the hash of the function's module and its imports (`code_digest`)."""
     h = hashlib.sha256(pickle.dumps((args, sorted(kwargs.items())), protocol=4))
-    code = code_digest(inspect.getfile(fn))
     return f"{fn.__module__}/{code}/{fn.__qualname__}-{h.hexdigest()[:16]}.pkl"
 
 
@@ -79,12 +90,19 @@ def shared_run(fn: F) -> F:
     if not callable(fn):
         raise TypeError(f"fn must be callable, got {type(fn).__name__}")
 
+    source = _source_file(fn)
+    # The hash of the code as it was imported: an edit saved while a build runs must not file the
+    # old code's result under the new code's hash (the next build would take it as current).
+    imported: list[str] = [code_digest(source)] if source and os.environ.get(ENV) else []
+
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         folder = os.environ.get(ENV)
-        if not folder:
+        if not folder or source is None:
             return one_thread(fn, *args, **kwargs)
-        path = Path(folder) / call_key(fn, args, kwargs)
+        if not imported:  # the folder was named after the import
+            imported.append(code_digest(source))
+        path = Path(folder) / call_key(fn, args, kwargs, imported[0])
         path.parent.mkdir(parents=True, exist_ok=True)
         with open(path.with_suffix(".lock"), "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)  # a figure process and a notebook kernel may ask at once
@@ -92,6 +110,8 @@ def shared_run(fn: F) -> F:
                 with open(path, "rb") as f:
                     return pickle.load(f)
             result = one_thread(fn, *args, **kwargs)
+            if code_digest(source) != imported[0]:
+                return result  # the code changed while it ran: keep nothing under either hash
             tmp = path.with_suffix(f".tmp{os.getpid()}")
             with open(tmp, "wb") as f:
                 pickle.dump(result, f, protocol=4)

@@ -55,19 +55,49 @@ def test_the_losses_experiment_is_shared_by_its_figure_and_notebook(
     assert again.keys() == small.keys()
 
 
-def test_a_result_is_filed_under_the_hash_of_its_module_and_what_that_imports() -> None:
-    import deps  # hooks/deps.py
+def test_the_key_changes_when_the_module_or_a_file_it_imports_changes_and_only_then(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import snippets.run_cache as rc
 
-    from snippets.cnn import gradcam, sobel
-    from snippets.losses import ce_vs_mse
+    monkeypatch.setattr(rc._deps(), "ROOT", tmp_path)  # hooks/deps.py, as run_cache loaded it
+    files = {"snippets/__init__.py": "", "snippets/a.py": "from snippets.b import g\n",
+             "snippets/b.py": "def g():\n    return 1\n", "snippets/c.py": "x = 1\n"}
+    for rel, text in files.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text, encoding="utf-8")
+    a = str(tmp_path / "snippets/a.py")
+    before = code_digest(a)
+    (tmp_path / "snippets/c.py").write_text("x = 2\n", encoding="utf-8")  # not imported by a
+    assert code_digest(a) == before
+    (tmp_path / "snippets/b.py").write_text("def g():\n    return 2\n", encoding="utf-8")  # imported
+    assert code_digest(a) != before
+    assert call_key(experiment, (1,), {}, "c0de").startswith(f"{experiment.__module__}/c0de/experiment-")
+    assert call_key(experiment, (1,), {}, "c0de") != call_key(experiment, (2,), {}, "c0de")
 
-    for module in (ce_vs_mse, gradcam, sobel):
-        assert code_digest(module.__file__) == deps.digest(deps.closure(Path(module.__file__)))
-    # ce_vs_mse does not import sobel: an edit to sobel.py leaves the key of its experiment unchanged.
-    closure = deps.closure(Path(ce_vs_mse.__file__))
-    assert Path(sobel.__file__).resolve() not in closure and Path(ce_vs_mse.__file__).resolve() in closure
-    assert call_key(experiment, (1,), {}) != call_key(experiment, (2,), {})
-    assert call_key(experiment, (1,), {}).startswith(f"{experiment.__module__}/{code_digest(__file__)}/experiment-")
+
+def test_an_edit_saved_while_the_experiment_runs_keeps_its_result_out_of_the_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import snippets.run_cache as rc
+
+    monkeypatch.setenv(ENV, str(tmp_path / "runs"))
+    digests = iter(["old", "new"])  # at import, then after computing: the file changed meanwhile
+    monkeypatch.setattr(rc, "code_digest", lambda path: next(digests))
+    calls.clear()
+    run = shared_run(experiment)
+    assert run(1) == {"sum": 1}
+    assert not list((tmp_path / "runs").rglob("*.pkl"))  # nothing kept under "old" or "new"
+
+
+def test_code_defined_outside_the_checkout_runs_without_the_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(ENV, str(tmp_path / "runs"))
+    scope: dict = {}
+    exec("def f(x):\n    return x + 1\n", scope)  # as pytest-codeblocks runs a docs block
+    assert shared_run(scope["f"])(1) == 2
+    assert not (tmp_path / "runs").exists()
 
 
 def test_rejects_what_is_not_callable() -> None:

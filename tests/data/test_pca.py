@@ -73,6 +73,7 @@ def test_dimred_runs_lists_each_setting_seed_by_seed(monkeypatch: pytest.MonkeyP
     import snippets.data.dimred_experiment as de
 
     monkeypatch.setattr(de, "run_dimred", lambda s: {("none", 64): DimRun(0.5 + s / 10), ("pca", 8): DimRun(s)})
+    monkeypatch.delenv("DLH_RUN_CACHE", raising=False)  # patched code: keep its result out of the session's shared runs
     assert de.dimred_runs((1, 2)) == {("none", 64): [DimRun(0.6), DimRun(0.7)], ("pca", 8): [DimRun(1), DimRun(2)]}
 
 

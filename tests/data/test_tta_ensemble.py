@@ -83,6 +83,7 @@ def test_tta_ensemble_runs_lists_each_variant_seed_by_seed(monkeypatch: pytest.M
     import snippets.data.tta_ensemble as te
 
     monkeypatch.setattr(te, "run_tta_ensemble", lambda s: {"single": s / 10, "TTA": s})
+    monkeypatch.delenv("DLH_RUN_CACHE", raising=False)  # patched code: keep its result out of the session's shared runs
     runs = te.tta_ensemble_runs((1, 2))
     assert list(runs) == ["single", "TTA"]
     np.testing.assert_array_equal(runs["single"], [0.1, 0.2])

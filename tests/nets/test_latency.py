@@ -73,6 +73,7 @@ def test_backbone_table_rows_with_tiny_models(monkeypatch: pytest.MonkeyPatch) -
     tiny = {"ref": lambda: nn.Sequential(nn.Conv2d(3, 4, 3), nn.Flatten()),
             "wide": lambda: nn.Sequential(nn.Conv2d(3, 16, 3), nn.Flatten())}
     monkeypatch.setattr(latency, "BACKBONES", tiny)
+    monkeypatch.delenv("DLH_RUN_CACHE", raising=False)  # patched code: keep its result out of the session's shared runs
     table = backbone_table("ref", image_size=8, repeats=2)
     assert table["ref"]["latency_ratio"] == 1.0 and table["ref"]["mac_ratio"] == 1.0
     assert table["wide"]["mac_ratio"] == 4.0 and table["wide"]["params"] == 16 * 28

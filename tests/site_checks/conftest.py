@@ -6,6 +6,7 @@ import functools
 import http.server
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -45,6 +46,7 @@ def start_build(dest: Path, cache: Path, site_url: str, log: Path, nice: int = 0
         return subprocess.Popen(
             ["nice", "-n", str(nice), sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(dest)],
             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=out,
+            start_new_session=True,  # its own process group: stopping it stops its renderers and kernels
         )
 
 
@@ -124,7 +126,8 @@ def _start_background_jobs(config: pytest.Config, items: list[pytest.Item], buil
         out, log = builds.base / "pdf", builds.base / "pdf.log"
         with open(log, "wb") as f:
             job = subprocess.Popen(["nice", "-n", "10", sys.executable, str(ROOT / "scripts" / "pdf.py"),
-                                    str(builds.base / "site"), str(out)], cwd=ROOT, stdout=f, stderr=subprocess.STDOUT)
+                                    str(builds.base / "site"), str(out)], cwd=ROOT, stdout=f, stderr=subprocess.STDOUT,
+                                   start_new_session=True)
         config.stash[PDF_JOB] = (job, out)
 
 
@@ -136,7 +139,7 @@ def stop_site_builds(config: pytest.Config) -> None:
     pdfs = config.stash.get(PDF_JOB, None)
     for proc in (builds.first, builds.second.proc, pdfs[0] if pdfs else None):
         if proc is not None and proc.poll() is None:
-            proc.kill()
+            os.killpg(proc.pid, signal.SIGKILL)  # with its figure renderers, kernels or browser
             proc.wait()
     shutil.rmtree(builds.base, ignore_errors=True)
 

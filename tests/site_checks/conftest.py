@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from conftest import PDF_JOB, SITE_BUILDS, session_cache
+from conftest import PDF_JOB, SITE_BUILDS, TIMED_FIRST, session_cache
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -85,6 +85,7 @@ class Builds:
     cache: Path
     first: subprocess.Popen[bytes]
     second: SecondBuild
+    background: bool = False  # the second build and the PDFs started
 
 
 def _uses(items: list[pytest.Item], fixture: str) -> bool:
@@ -151,7 +152,6 @@ def built(request: pytest.FixtureRequest) -> Iterator[Built]:
     builds = request.config.stash[SITE_BUILDS]
     code, log = finish_build(builds.first, builds.base / "build.log")
     assert code == 0, f"mkdocs build --strict failed:\n{log[-6000:]}"
-    _start_background_jobs(request.config, request.session.items, builds)
     handler = functools.partial(_QuietHandler, directory=str(builds.base / "site"))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", builds.port), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -161,6 +161,20 @@ def built(request: pytest.FixtureRequest) -> Iterator[Built]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture(autouse=True)
+def _background_jobs(request: pytest.FixtureRequest) -> None:
+    """Start the second build and the PDFs before the first site test that does not time a page
+    load (conftest.py runs the timed ones first)."""
+    builds = request.config.stash.get(SITE_BUILDS, None)
+    if builds is None or builds.background or request.node.name in TIMED_FIRST:
+        return
+    if "built" not in request.fixturenames:
+        return
+    request.getfixturevalue("built")  # the first build is done
+    builds.background = True
+    _start_background_jobs(request.config, request.session.items, builds)
 
 
 def finish_pdfs(config: pytest.Config) -> Path:

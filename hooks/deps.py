@@ -112,6 +112,12 @@ def digest(paths: list[Path], extra: str = "") -> str:
     return h.hexdigest()[:16]
 
 
+def code_digest(path: Path) -> str:
+    """A short hash of a file and every file under snippets/ it imports, directly or not: the key
+    of an experiment's results (snippets/run_cache.py; hooks/figures.py removes stale ones)."""
+    return digest(closure(path))
+
+
 def key(*files: Path, extra: str = "") -> str:
     """A short hash of the files' closure, the matplotlib version and `extra`."""
     return digest(closure(*files), extra=f"matplotlib=={version('matplotlib')}\n{extra}")

@@ -84,7 +84,7 @@ def _share_runs() -> None:
                 shutil.rmtree(module, ignore_errors=True)
             continue
         source = deps.module_file(module.name)
-        current = deps.digest(deps.closure(source)) if source else None
+        current = deps.code_digest(source) if source else None
         for code in module.iterdir():
             if code.name != current:
                 shutil.rmtree(code, ignore_errors=True)

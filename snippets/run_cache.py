@@ -50,8 +50,7 @@ def _deps() -> Any:
 def code_digest(module_file: str) -> str:
     """A hash of a module's file and every file under snippets/ it imports, directly or not, as
     they are on disk now."""
-    deps = _deps()
-    return str(deps.digest(deps.closure(Path(module_file))))
+    return str(_deps().code_digest(Path(module_file)))
 
 
 def _source_file(fn: Callable[..., Any]) -> str | None:

@@ -125,7 +125,7 @@ def test_a_build_removes_the_runs_of_changed_code_and_keeps_the_rest(tmp_path: P
     monkeypatch.setenv("DLH_RUN_CACHE", "")  # _share_runs sets it: restored after the test
     runs = tmp_path / "runs"
     module = "snippets.cnn.sobel"
-    current = deps.digest(deps.closure(deps.module_file(module)))
+    current = deps.code_digest(deps.module_file(module))
     for folder in (f"{module}/{current}", f"{module}/0123456789abcdef", "a6b23a948ddb5fa9", "tests.elsewhere/x"):
         (runs / folder).mkdir(parents=True)
         (runs / folder / "f-0.pkl").write_bytes(b"")

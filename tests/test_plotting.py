@@ -1,4 +1,5 @@
-"""snippets/plotting.py: embedded images are re-encoded losslessly in the fewest channels."""
+"""snippets/plotting.py: embedded images are re-encoded losslessly in the fewest channels; math
+labels are parsed once per process, with the SVG bytes matplotlib gives."""
 
 from __future__ import annotations
 
@@ -41,3 +42,41 @@ def test_same_pixels_in_fewer_channels(pixels: np.ndarray, mode: str) -> None:
 def test_grey_photograph_shrinks() -> None:
     pixels = np.dstack([GREY, GREY, GREY, OPAQUE])
     assert len(_smallest_png(png(pixels))) < len(png(pixels))
+
+
+def _log_axis_svg(**rc: object) -> bytes:
+    """A small figure whose tick labels are math ($10^{k}$) and whose title is a formula."""
+    import matplotlib.pyplot as plt
+
+    from snippets.plotting import new_figure, themed, to_svg
+
+    with themed("light"), plt.rc_context(rc):  # type: ignore[arg-type]
+        fig, ax = new_figure("half")
+        ax.loglog([1e-3, 1e2], [1e-2, 1e3])
+        ax.set_title(r"$\alpha x^2 + \beta$")
+        return to_svg(fig)
+
+
+def test_math_labels_are_parsed_once_across_figures(monkeypatch: pytest.MonkeyPatch) -> None:
+    from matplotlib import _mathtext
+
+    _log_axis_svg()  # warm: every label of this figure parsed
+    calls = []
+    parse = _mathtext.Parser.parse
+    monkeypatch.setattr(_mathtext.Parser, "parse", lambda self, *a, **k: calls.append(a[0]) or parse(self, *a, **k))
+    _log_axis_svg()  # a new figure, so a new SVG renderer and a new math parser
+    assert calls == []
+    _log_axis_svg(**{"mathtext.default": "rm"})  # a setting the layout depends on: parsed afresh
+    assert r"$\alpha x^2 + \beta$" in calls
+
+
+@pytest.mark.parametrize("rc", [{}, {"mathtext.default": "rm"}, {"mathtext.fontset": "cm"}])
+def test_shared_math_parses_give_the_svg_matplotlib_gives(monkeypatch: pytest.MonkeyPatch, rc: dict) -> None:
+    import functools
+
+    from matplotlib import mathtext
+
+    shared = _log_axis_svg(**rc)
+    original = mathtext.MathTextParser._dlh_unshared  # type: ignore[attr-defined]
+    monkeypatch.setattr(mathtext.MathTextParser, "_parse_cached", functools.lru_cache(50)(original))
+    assert _log_axis_svg(**rc) == shared  # matplotlib's own cache, per parser

@@ -25,6 +25,7 @@ import deps  # hooks/deps.py
 import jupytext
 import mkdocs_jupyter.plugin as _jupyter
 import nbformat
+import shared_kernel  # hooks/shared_kernel.py
 import timings
 from memo import DiskMemo, key_of  # hooks/memo.py
 from mkdocs.structure.files import File, Files
@@ -52,7 +53,12 @@ _EXECUTE = ExecutePreprocessor.__dict__.get("_dlh_execute", ExecutePreprocessor.
 
 def _execute_then_coalesce(self, nb, resources=None, km=None):  # type: ignore[no-untyped-def]
     start = time.perf_counter()
-    nb, resources = _EXECUTE(self, nb, resources, km)
+    shared = shared_kernel.kernel_for(self, nb, resources) if km is None else None
+    try:
+        nb, resources = _EXECUTE(self, nb, resources, km or shared)
+    finally:
+        if shared is not None and self.kc is not None:
+            self.kc.stop_channels()  # nbclient leaves a kernel it does not own running, with its client
     timings.add("notebooks (executed)", time.perf_counter() - start)
     return CoalesceStreamsPreprocessor().preprocess(nb, resources)
 

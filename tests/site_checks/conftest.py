@@ -37,11 +37,12 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_build(dest: Path, cache: Path, site_url: str, log: Path, nice: int = 0) -> subprocess.Popen[bytes]:
+def start_build(dest: Path, cache: Path, site_url: str, log: Path, nice: int = 0,
+                **env_extra: str) -> subprocess.Popen[bytes]:
     """Start `mkdocs build --strict` into dest, every build cache under `cache` (empty = clean), at
-    niceness `nice` (its figure processes and notebook kernels inherit it)."""
+    niceness `nice` (its figure processes and notebook kernels inherit it), with `env_extra` set."""
     env = dict(os.environ, SITE_URL=site_url, DLH_CACHE_DIR=str(cache),
-               DLH_JUPYTER_CACHE=str(cache / "mkdocs-jupyter"), NO_MKDOCS_2_WARNING="1")
+               DLH_JUPYTER_CACHE=str(cache / "mkdocs-jupyter"), NO_MKDOCS_2_WARNING="1", **env_extra)
     with open(log, "wb") as out:
         return subprocess.Popen(
             ["nice", "-n", str(nice), sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(dest)],
@@ -117,12 +118,15 @@ def _start_background_jobs(config: pytest.Config, items: list[pytest.Item], buil
         # are shared (computing them again cost two minutes of a core): the byte-for-byte
         # comparison checks that drawing, executing and rendering give the same bytes twice. That
         # a result computed afresh prints the same digits is the kernel-set run's check
-        # (tests/kernels/), which computes every experiment again.
+        # (tests/kernels/), which computes every experiment again. Its notebooks run each in a new
+        # kernel, as a reader runs them, where the first build runs them all in one kernel reset
+        # between notebooks (hooks/shared_kernel.py): equal bytes show that no notebook's state
+        # reached the next one.
         (builds.cache / "runs").mkdir(parents=True, exist_ok=True)
         (builds.base / "cache2").mkdir()
         (builds.base / "cache2" / "runs").symlink_to(builds.cache / "runs", target_is_directory=True)
         builds.second.proc = start_build(builds.second.site, builds.base / "cache2", builds.url, builds.second.log,
-                                         nice=10)
+                                         nice=10, DLH_FRESH_KERNELS="1")
     if _uses(items, "printed"):
         out, log = builds.base / "pdf", builds.base / "pdf.log"
         with open(log, "wb") as f:

@@ -73,3 +73,42 @@ def test_every_downloadable_notebook_starts_with_the_install_cell(built) -> None
         nb = nbformat.reads(path.read_text(encoding="utf-8"), as_version=4)
         first_code = next(c for c in nb.cells if c.cell_type == "code")
         assert "pip\", \"install\"" in first_code.source and "git+https://" in first_code.source, path
+
+
+def _run(cells: list[str]) -> list[tuple[int, str]]:
+    """Execute a notebook of `cells` through the hooked ExecutePreprocessor: (execution count, output) per cell."""
+    from nbconvert.preprocessors import ExecutePreprocessor
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb, _ = ExecutePreprocessor(timeout=120, kernel_name="python3").preprocess(nb, {})
+    return [(c.execution_count, "".join(o.get("text", "") for o in c.outputs)) for c in nb.cells]
+
+
+# A notebook that leaves behind what a careless one could: a name, library settings, another working
+# folder and an edited module of the book.
+LITTERING = [
+    "import os, numpy as np, torch, snippets.plotting\nx = 1\nnp.set_printoptions(precision=1)\n"
+    "torch.set_default_dtype(torch.float64)\nos.chdir('/')\nsnippets.plotting.SIZES['full'] = (1, 1)\n"
+    "print(os.getpid())",
+]
+# What the next notebook sees: all of it must be as in a new kernel.
+LOOKING = [
+    "import os, numpy as np, torch\n"
+    "print('x' in dir(), np.array([1 / 3]), torch.get_default_dtype(), torch.ones(1) / 3, os.getcwd())",
+    "import snippets.plotting\nprint(snippets.plotting.SIZES['full'], os.getpid())",
+]
+
+
+def test_notebooks_share_one_kernel_and_each_sees_a_new_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    hook = _hook()  # patches ExecutePreprocessor
+    (_, pid_a), = _run(LITTERING)
+    shared = _run(LOOKING)
+    assert shared[-1][1].split()[-1] == pid_a.strip()  # the same kernel process ran both notebooks
+    monkeypatch.setenv(hook.shared_kernel.FRESH, "1")
+    fresh = _run(LOOKING)
+    assert fresh[-1][1].split()[-1] != pid_a.strip()  # a kernel of its own
+    strip_pid = [(n, out.rsplit(" ", 1)[0] if i == 1 else out) for i, (n, out) in enumerate(shared)]
+    assert strip_pid == [(n, out.rsplit(" ", 1)[0] if i == 1 else out) for i, (n, out) in enumerate(fresh)]
+    assert [n for n, _ in shared] == [1, 2]
+    assert shared[0][1].startswith("False [0.33333333] torch.float32")

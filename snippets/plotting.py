@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import io
+import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,6 +23,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 from cycler import cycler  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
+_MATH_PARSES: dict[tuple[Any, ...], Any] = {}  # see _share_mathtext_parses
+
 
 def _share_mathtext_parses() -> None:
     """Let every SVG render reuse the layout of a math label parsed before, as one render does.
@@ -30,23 +33,27 @@ def _share_mathtext_parses() -> None:
     SVG backend makes a new parser for every figure it saves, so each of the site's ~200 renders parsed
     the same few hundred tick labels again (drawing the 98 figures in both themes from cached
     experiment results, one process: 62 s of CPU before this, 49 s after). This keys the
-    cache by what the layout depends on instead (output type, string, dpi, font, the `mathtext.*`
-    settings), so the SVG bytes are the ones an uncached parse gives. Skipped if matplotlib's
-    internals differ from the version this was written for.
+    cache by what the layout depends on instead (output type, string, dpi, font, and the settings
+    the parse reads: `mathtext.*`, the `font.*` families and fallbacks, kerning and hinting
+    factors), so the SVG bytes are the ones an uncached parse gives. Fonts registered at run time
+    (`fontManager.addfont`) are not in the key; emptied in a forked child, as matplotlib empties its
+    own font cache. Skipped if matplotlib's internals differ from the version this was written for.
     """
     from matplotlib import mathtext
 
     parse = getattr(mathtext.MathTextParser._parse_cached, "__wrapped__", None)  # type: ignore[attr-defined]
     if parse is None or hasattr(mathtext.MathTextParser, "_dlh_unshared"):
         return
-    cache: dict[tuple[Any, ...], Any] = {}
-    settings = sorted(k for k in matplotlib.rcParams if k.startswith("mathtext."))
+    cache = _MATH_PARSES
+    settings = sorted(k for k in matplotlib.rcParams
+                      if k.startswith(("mathtext.", "font.")) or k in ("text.kerning_factor", "text.hinting_factor"))
+    os.register_at_fork(after_in_child=cache.clear)
 
     def parse_cached(self: Any, s: str, dpi: float, prop: Any, antialiased: bool, load_glyph_flags: Any) -> Any:
         rc = tuple(repr(matplotlib.rcParams[k]) for k in settings)
         key = (self._output_type, s, dpi, prop, antialiased, load_glyph_flags, rc)
         if key not in cache:
-            if len(cache) >= 4096:  # a long-lived process (a notebook) keeps only the recent ones
+            if len(cache) >= 4096:  # a long-lived process (a notebook): the oldest go first
                 cache.pop(next(iter(cache)))
             cache[key] = parse(self, s, dpi, prop, antialiased, load_glyph_flags)
         return cache[key]

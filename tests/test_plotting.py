@@ -57,6 +57,15 @@ def _log_axis_svg(**rc: object) -> bytes:
         return to_svg(fig)
 
 
+@pytest.fixture()
+def no_shared_parses() -> None:
+    """Each test starts with no math label parsed, whatever ran before it in this process."""
+    from snippets.plotting import _MATH_PARSES
+
+    _MATH_PARSES.clear()
+
+
+@pytest.mark.usefixtures("no_shared_parses")
 def test_math_labels_are_parsed_once_across_figures(monkeypatch: pytest.MonkeyPatch) -> None:
     from matplotlib import _mathtext
 
@@ -70,12 +79,24 @@ def test_math_labels_are_parsed_once_across_figures(monkeypatch: pytest.MonkeyPa
     assert r"$\alpha x^2 + \beta$" in calls
 
 
-@pytest.mark.parametrize("rc", [{}, {"mathtext.default": "rm"}, {"mathtext.fontset": "cm"}])
-def test_shared_math_parses_give_the_svg_matplotlib_gives(monkeypatch: pytest.MonkeyPatch, rc: dict) -> None:
+SANS = {"font.family": ["sans-serif"]}  # the family named through a fallback list
+
+
+@pytest.mark.usefixtures("no_shared_parses")
+@pytest.mark.parametrize("first, rc", [
+    ({}, {}),
+    ({}, {"mathtext.default": "rm"}),
+    ({}, {"mathtext.fontset": "cm"}),
+    (SANS, {**SANS, "font.sans-serif": ["DejaVu Serif"]}),  # same font properties, another font
+])
+def test_shared_math_parses_give_the_svg_matplotlib_gives(
+    monkeypatch: pytest.MonkeyPatch, first: dict, rc: dict,
+) -> None:
     import functools
 
     from matplotlib import mathtext
 
+    _log_axis_svg(**first)  # the same labels parsed first under other settings
     shared = _log_axis_svg(**rc)
     original = mathtext.MathTextParser._dlh_unshared  # type: ignore[attr-defined]
     monkeypatch.setattr(mathtext.MathTextParser, "_parse_cached", functools.lru_cache(50)(original))

@@ -29,6 +29,7 @@ import shared_kernel  # hooks/shared_kernel.py
 import timings
 from memo import DiskMemo, key_of  # hooks/memo.py
 from mkdocs.structure.files import File, Files
+from nbclient.exceptions import CellExecutionError
 from nbconvert.preprocessors import CoalesceStreamsPreprocessor, ExecutePreprocessor
 
 # mkdocs-jupyter caches an executed notebook by the notebook's own bytes only, so an edited snippet
@@ -56,6 +57,12 @@ def _execute_then_coalesce(self, nb, resources=None, km=None):  # type: ignore[n
     shared = shared_kernel.kernel_for(self, nb, resources) if km is None else None
     try:
         nb, resources = _EXECUTE(self, nb, resources, km or shared)
+    except CellExecutionError:
+        raise  # a cell's error: the kernel is fine, and the next notebook resets it
+    except BaseException:
+        if shared is not None:  # a timeout or a dead kernel: the next notebook gets a new one
+            shared_kernel.shutdown(now=True)
+        raise
     finally:
         if shared is not None and self.kc is not None:
             self.kc.stop_channels()  # nbclient leaves a kernel it does not own running, with its client

@@ -10,12 +10,19 @@ kernel starts once; before each notebook it is reset to what it was when it had 
   on disk, as a new kernel would;
 - the state the libraries keep for the process: torch's default generator (a new process seeds
   it at random; it gets back the state it had after the start), default dtype, grad mode, thread
-  count and print options, NumPy's print options, Matplotlib's settings and open figures, warning
-  filters, the working folder, `sys.path` and the environment.
+  count and print options, NumPy's print options and floating-point error handling, Matplotlib's
+  settings and open figures, warning filters and the record of warnings already shown, the working
+  folder, `sys.path` and the environment.
 
-A notebook could still leave something else behind. The test session checks that it did not: its
-second build sets DLH_FRESH_KERNELS=1 (one new kernel per notebook, as a reader runs it) and must
-give the same bytes as the first (tests/site_checks/test_build.py).
+Not reset, because no notebook here touches them: Matplotlib's backend (the book's plotting module
+sets Agg on import), torch's backend flags, logging handlers, IPython's display formatters, and
+modules outside `snippets` imported from a folder a notebook put on `sys.path`. A notebook could
+leave such state behind; the test session checks that none did: its second build sets
+DLH_FRESH_KERNELS=1 (one new kernel per notebook, as a reader runs it) and must give the same
+bytes as the first (tests/site_checks/test_build.py).
+
+A notebook that fails in a way other than a cell's error (a timeout, a dead kernel) stops the
+shared kernel; the next notebook starts a new one.
 """
 
 from __future__ import annotations
@@ -25,7 +32,7 @@ import os
 from typing import Any
 
 from jupyter_client.blocking import BlockingKernelClient
-from jupyter_core.utils import run_sync
+from jupyter_core.utils import ensure_async, run_sync
 
 FRESH = "DLH_FRESH_KERNELS"
 
@@ -38,7 +45,7 @@ def _dlh_state():
         "modules": set(sys.modules), "path": list(sys.path), "cwd": os.getcwd(),
         "environ": dict(os.environ), "warnings": list(warnings.filters),
         "rc": {k: copy.deepcopy(v) for k, v in matplotlib.rcParams.items() if k != "backend"},
-        "numpy_print": numpy.get_printoptions(), "threads": torch.get_num_threads(),
+        "numpy_print": numpy.get_printoptions(), "numpy_err": numpy.geterr(), "threads": torch.get_num_threads(),
         "dtype": torch.get_default_dtype(), "rng": torch.get_rng_state(),
     }
 import sys as _sys
@@ -62,12 +69,18 @@ def _dlh_reset():
     torch.set_num_threads(new["threads"])
     torch.set_printoptions(profile="default")
     numpy.set_printoptions(**new["numpy_print"])
+    numpy.seterr(**new["numpy_err"])
     matplotlib.rcParams.update(new["rc"])
     warnings.filters[:] = new["warnings"]
+    warnings._filters_mutated()  # forget which warnings each module has shown already
+    warnings.onceregistry.clear()
     os.chdir(new["cwd"])
     sys.path[:] = new["path"]
-    os.environ.clear()
-    os.environ.update(new["environ"])
+    for key in set(os.environ) - set(new["environ"]):
+        del os.environ[key]
+    for key, value in new["environ"].items():
+        if os.environ.get(key) != value:
+            os.environ[key] = value
     get_ipython().reset(new_session=True)
 _dlh_reset()
 """
@@ -91,35 +104,57 @@ def _run(code: str) -> None:
         raise RuntimeError(f"resetting the shared notebook kernel failed: {error}")
 
 
+def _call(method: Any, *args: Any, **kwargs: Any) -> Any:
+    """Call a kernel manager's method, synchronous or asynchronous, and return its result."""
+    async def call() -> Any:
+        return await ensure_async(method(*args, **kwargs))
+    return run_sync(call)()
+
+
+def _start(client: Any, name: str, resources: dict[str, Any] | None) -> Any:
+    """Start a kernel as nbclient would for `client`: its kernel name, arguments and folder, and
+    IPython's history kept in memory (not in the reader's ~/.ipython)."""
+    km = client.kernel_manager_class(kernel_name=name, config=client.config)
+    arguments = list(client.extra_arguments)
+    if client.ipython_hist_file and not any(a.startswith("--HistoryManager.hist_file=") for a in arguments):
+        arguments.append(f"--HistoryManager.hist_file={client.ipython_hist_file}")
+    cwd = (resources or {}).get("metadata", {}).get("path") or None
+    _call(km.start_kernel, extra_arguments=arguments, **({"cwd": cwd} if cwd else {}))
+    _kernel["km"], _kernel["name"] = km, name
+    _run(CAPTURE)
+    return km
+
+
 def kernel_for(client: Any, nb: Any, resources: dict[str, Any] | None) -> Any:
     """The kernel manager the next notebook runs in (reset), or None for a new kernel of its own.
 
-    `client` is the ExecutePreprocessor about to run the notebook: the kernel is started with its
-    kernel name and arguments, in the folder nbclient would start it in.
+    `client` is the ExecutePreprocessor about to run the notebook.
     """
     if os.environ.get(FRESH):
         return None
     name = client.kernel_name or nb.metadata.get("kernelspec", {}).get("name") or "python3"
     km = _kernel.get("km")
-    if km is not None and (km.kernel_name != name or not run_sync(km.is_alive)()):
-        shutdown()
+    if km is not None and (_kernel["name"] != name or not _call(km.is_alive)):
+        shutdown(now=True)
         km = None
     if km is None:
-        km = client.kernel_manager_class(kernel_name=name, config=client.config)
-        cwd = (resources or {}).get("metadata", {}).get("path") or None
-        run_sync(km.start_kernel)(extra_arguments=list(client.extra_arguments), **({"cwd": cwd} if cwd else {}))
-        _kernel["km"] = km
-        _run(CAPTURE)
-    _run(RESET)
+        km = _start(client, name, resources)
+    try:
+        _run(RESET)
+    except Exception:  # a kernel that cannot be reset (busy, broken) is replaced, once
+        shutdown(now=True)
+        km = _start(client, name, resources)
+        _run(RESET)
     return km
 
 
-def shutdown() -> None:
-    """Stop the shared kernel (end of `mkdocs build`, or of the `mkdocs serve` process)."""
+def shutdown(now: bool = False) -> None:
+    """Stop the shared kernel: at the end of `mkdocs build` or `mkdocs serve`, and (`now`) when a
+    notebook left it unusable."""
     km = _kernel.pop("km", None)
     if km is not None:
         try:
-            run_sync(km.shutdown_kernel)(now=True)
+            _call(km.shutdown_kernel, now=now)
         except Exception:  # noqa: BLE001  # it may have died already; nothing is left to stop
             pass
 

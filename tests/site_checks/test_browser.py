@@ -103,18 +103,19 @@ def test_search_loads_nothing_until_the_reader_searches(built: Built, browser: A
     page = browser.new_page()
     fetched: list[str] = []
     page.on("request", lambda r: fetched.append(urlsplit(r.url).path))
-    page.goto(built.url + "optim/optimizers/", wait_until="networkidle")
-    assert not [u for u in fetched if "/pagefind/" in u or u.endswith("/search/data.json")], fetched
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(built.url + "optim/optimizers/", wait_until="networkidle")
+    assert not [u for u in fetched if "/pagefind/" in u or u.endswith("/search/data.json")], fetched
     page.keyboard.press("/")
     try:
-        page.locator("dialog.dlh-search input").fill("动量", timeout=15_000)
+        page.locator("dialog.dlh-search input").fill("动量")
     except Exception as e:  # once, under load, the dialog did not open: say what the page was doing
-        state = page.evaluate("[document.readyState, document.activeElement?.tagName, typeof window.dlhSearch,"
-                              " !!document.querySelector('dialog.dlh-search')]")
-        raise AssertionError(f"'/' opened no search dialog; readyState, focus, dlhSearch, dialog: {state}; "
+        state = page.wait_for_function(
+            "() => [document.readyState, document.activeElement?.tagName, typeof window.dlhSearch,"
+            " document.querySelector('dialog.dlh-search')?.open ?? 'no dialog']", timeout=5_000).json_value()
+        raise AssertionError(f"'/' opened no search dialog; readyState, focus, dlhSearch, dialog open: {state}; "
                              f"errors: {errors}") from e
     page.locator("dialog.dlh-search .dlh-search__results a").first.wait_for(timeout=15_000)
     page.close()

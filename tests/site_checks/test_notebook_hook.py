@@ -85,17 +85,20 @@ def _run(cells: list[str]) -> list[tuple[int, str]]:
     return [(c.execution_count, "".join(o.get("text", "") for o in c.outputs)) for c in nb.cells]
 
 
-# A notebook that leaves behind what a careless one could: a name, library settings, another working
-# folder and an edited module of the book.
+# A notebook that leaves behind what a careless one could: a name, library settings, a seeded
+# generator, another working folder, environment and import path, and an edited module of the book.
 LITTERING = [
-    "import os, numpy as np, torch, snippets.plotting\nx = 1\nnp.set_printoptions(precision=1)\n"
-    "torch.set_default_dtype(torch.float64)\nos.chdir('/')\nsnippets.plotting.SIZES['full'] = (1, 1)\n"
-    "print(os.getpid())",
+    "import os, sys, matplotlib, numpy as np, torch, snippets.plotting\nx = 1\nnp.set_printoptions(precision=1)\n"
+    "np.seterr(all='ignore')\ntorch.set_default_dtype(torch.float64)\ntorch.set_grad_enabled(False)\n"
+    "torch.manual_seed(1)\nmatplotlib.rcParams['lines.linewidth'] = 9\nos.environ['DLH_LEFTOVER'] = '1'\n"
+    "sys.path.insert(0, '/leftover')\nos.chdir('/')\nsnippets.plotting.SIZES['full'] = (1, 1)\nprint(os.getpid())",
 ]
 # What the next notebook sees: all of it must be as in a new kernel.
 LOOKING = [
-    "import os, numpy as np, torch\n"
-    "print('x' in dir(), np.array([1 / 3]), torch.get_default_dtype(), torch.ones(1) / 3, os.getcwd())",
+    "import os, sys, matplotlib, numpy as np, torch\n"
+    "print('x' in dir(), np.array([1 / 3]), np.geterr()['divide'], torch.get_default_dtype(), torch.ones(1) / 3,\n"
+    "      torch.is_grad_enabled(), torch.initial_seed() == 1, matplotlib.rcParams['lines.linewidth'],\n"
+    "      os.environ.get('DLH_LEFTOVER'), '/leftover' in sys.path, os.getcwd())",
     "import snippets.plotting\nprint(snippets.plotting.SIZES['full'], os.getpid())",
 ]
 
@@ -111,4 +114,19 @@ def test_notebooks_share_one_kernel_and_each_sees_a_new_one(monkeypatch: pytest.
     strip_pid = [(n, out.rsplit(" ", 1)[0] if i == 1 else out) for i, (n, out) in enumerate(shared)]
     assert strip_pid == [(n, out.rsplit(" ", 1)[0] if i == 1 else out) for i, (n, out) in enumerate(fresh)]
     assert [n for n, _ in shared] == [1, 2]
-    assert shared[0][1].startswith("False [0.33333333] torch.float32")
+    assert shared[0][1].startswith("False [0.33333333] warn torch.float32 tensor([0.3333]) True False 1.5 None False")
+
+
+def test_a_notebook_that_times_out_leaves_a_new_kernel_to_the_next() -> None:
+    from nbclient.exceptions import CellTimeoutError
+    from nbconvert.preprocessors import ExecutePreprocessor
+
+    hook = _hook()
+    (_, before), = _run(["import os\nprint(os.getpid())"])
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("import time\ntime.sleep(60)")])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    with pytest.raises(CellTimeoutError):
+        ExecutePreprocessor(timeout=2, kernel_name="python3").preprocess(nb, {})
+    assert "km" not in hook.shared_kernel._kernel  # stopped at once, not left busy for the next notebook
+    (count, after), = _run(["import os\nprint(os.getpid())"])
+    assert count == 1 and after != before  # not the busy kernel: that would fail its reset after 120 s

@@ -13,6 +13,7 @@ dark text). Headings become the PDF's bookmarks (chapter > page > question); the
 from __future__ import annotations
 
 import html
+import re
 import sys
 from pathlib import Path
 
@@ -117,22 +118,61 @@ def undoubled(title: str) -> str:
 
 
 def mend_outline(path: Path) -> None:
-    """Rewrite the PDF at `path` with every bookmark title passed through `undoubled`."""
-    from pypdf import PdfWriter
-    from pypdf.generic import NameObject, TextStringObject
+    """Pass every bookmark title of the PDF at `path` through `undoubled`.
 
-    writer = PdfWriter(clone_from=str(path))
-    stack = [writer._root_object.get("/Outlines")]
+    The mended outline items are appended as an incremental update (new versions of those objects,
+    an xref section for them and a trailer pointing back to the file's own): the printed document's
+    bytes stay as they are. Rewriting the whole file instead (pypdf's PdfWriter) parsed all of the
+    book's 233,000 objects, 25 s of CPU for a 47 MB PDF.
+    """
+    from pypdf import PdfReader
+    from pypdf.generic import DictionaryObject, IndirectObject, NameObject, NumberObject, TextStringObject
+
+    with path.open("rb") as f:
+        f.seek(max(0, path.stat().st_size - 1024))
+        previous = int(re.findall(rb"startxref\s+(\d+)", f.read())[-1])  # where the file's last xref is
+        f.seek(previous)
+        if f.read(4) != b"xref":
+            raise ValueError(f"{path}: expected a cross-reference table (as Chromium writes), not a stream")
+    reader = PdfReader(str(path))
+    changed: dict[int, tuple[int, DictionaryObject]] = {}  # object number -> (generation, new item)
+    stack = [reader.trailer["/Root"].get_object().raw_get("/Outlines")]
     while stack:
-        node = stack.pop()
-        if node is None:
+        ref = stack.pop()
+        if ref is None:
             continue
-        node = node.get_object()
-        if "/Title" in node:
-            node[NameObject("/Title")] = TextStringObject(undoubled(str(node["/Title"])))
-        stack += [node.get("/First"), node.get("/Next")] if "/Title" in node else [node.get("/First")]
-    with path.open("wb") as f:
-        writer.write(f)
+        node = ref.get_object()
+        if "/Title" not in node:  # the outline dictionary: its first item
+            stack.append(node.raw_get("/First") if "/First" in node else None)
+            continue
+        title = str(node["/Title"])
+        if undoubled(title) != title:
+            if not isinstance(ref, IndirectObject):
+                raise ValueError(f"{path}: an outline item that is not an indirect object")
+            node[NameObject("/Title")] = TextStringObject(undoubled(title))
+            changed[ref.idnum] = (ref.generation, node)
+        stack += [node.raw_get(k) if k in node else None for k in ("/First", "/Next")]
+    if not changed:
+        return
+    trailer = DictionaryObject({NameObject(k): reader.trailer.raw_get(k) for k in ("/Root", "/Info", "/ID")
+                                if k in reader.trailer})
+    trailer[NameObject("/Size")] = NumberObject(reader.trailer["/Size"])
+    trailer[NameObject("/Prev")] = NumberObject(previous)
+    with path.open("ab") as f:
+        f.write(b"\n")
+        offsets = {}
+        for number, (generation, node) in sorted(changed.items()):
+            offsets[number] = f.tell()
+            f.write(f"{number} {generation} obj\n".encode())
+            node.write_to_stream(f)
+            f.write(b"\nendobj\n")
+        xref = f.tell()
+        f.write(b"xref\n")
+        for number, (generation, _) in sorted(changed.items()):
+            f.write(f"{number} 1\n{offsets[number]:010d} {generation:05d} n \n".encode())
+        f.write(b"trailer\n")
+        trailer.write_to_stream(f)
+        f.write(f"\nstartxref\n{xref}\n%%EOF\n".encode())
 
 
 def print_pdfs(site: Path, out: Path) -> dict[str, Path]:

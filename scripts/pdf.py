@@ -136,7 +136,8 @@ def mend_outline(path: Path) -> None:
             raise ValueError(f"{path}: expected a cross-reference table (as Chromium writes), not a stream")
     reader = PdfReader(str(path))
     changed: dict[int, tuple[int, DictionaryObject]] = {}  # object number -> (generation, new item)
-    stack = [reader.trailer["/Root"].get_object().raw_get("/Outlines")]
+    root = reader.trailer["/Root"].get_object()
+    stack = [root.raw_get("/Outlines") if "/Outlines" in root else None]
     while stack:
         ref = stack.pop()
         if ref is None:

@@ -26,8 +26,10 @@ def titles(path: Path) -> list[str]:
 def printed(path: Path, names: list[tuple[str, list[str]]]) -> Path:
     """A PDF with a page per chapter and its bookmarks: chapter > pages, titles as given."""
     writer = PdfWriter()
+    writer.add_blank_page(200, 200)
     for i, (chapter, pages) in enumerate(names):
-        writer.add_blank_page(200, 200)
+        if i:
+            writer.add_blank_page(200, 200)
         parent = writer.add_outline_item(title=chapter, page_number=i)
         for name in pages:
             writer.add_outline_item(title=name, page_number=i, parent=parent)
@@ -48,8 +50,12 @@ def test_doubled_titles_are_mended_and_the_printed_bytes_kept(tmp_path: Path) ->
     assert path.stat().st_size == size
 
 
-def test_a_pdf_with_nothing_doubled_is_left_alone(tmp_path: Path) -> None:
-    path = printed(tmp_path / "speech.pdf", [("基础", ["反向传播", "ReLU ReLU"])])  # a space: not one string twice
+@pytest.mark.parametrize("names", [
+    [("基础", ["反向传播", "ReLU ReLU"])],  # a space: not one string written twice
+    [],  # no bookmarks at all
+])
+def test_a_pdf_with_nothing_doubled_is_left_alone(tmp_path: Path, names: list[tuple[str, list[str]]]) -> None:
+    path = printed(tmp_path / "speech.pdf", names)
     original = path.read_bytes()
     pdf.mend_outline(path)
     assert path.read_bytes() == original

@@ -130,18 +130,26 @@ def mend_outline(path: Path) -> None:
 
     with path.open("rb") as f:
         f.seek(max(0, path.stat().st_size - 1024))
-        previous = int(re.findall(rb"startxref\s+(\d+)", f.read())[-1])  # where the file's last xref is
+        found = re.findall(rb"startxref\s+(\d+)", f.read())
+        if not found:
+            raise ValueError(f"{path}: no startxref near the end of the file")
+        previous = int(found[-1])  # where the file's last cross-reference section starts
         f.seek(previous)
         if f.read(4) != b"xref":
             raise ValueError(f"{path}: expected a cross-reference table (as Chromium writes), not a stream")
     reader = PdfReader(str(path))
+    if "/Encrypt" in reader.trailer:
+        raise ValueError(f"{path}: an encrypted PDF (Chromium does not write one)")
     changed: dict[int, tuple[int, DictionaryObject]] = {}  # object number -> (generation, new item)
     root = reader.trailer["/Root"].get_object()
     stack = [root.raw_get("/Outlines") if "/Outlines" in root else None]
+    seen: set[int] = set()
     while stack:
         ref = stack.pop()
-        if ref is None:
-            continue
+        if ref is None or (isinstance(ref, IndirectObject) and ref.idnum in seen):
+            continue  # the end of a list, or an item met before (a loop in a broken outline)
+        if isinstance(ref, IndirectObject):
+            seen.add(ref.idnum)
         node = ref.get_object()
         if "/Title" not in node:  # the outline dictionary: its first item
             stack.append(node.raw_get("/First") if "/First" in node else None)
@@ -168,7 +176,7 @@ def mend_outline(path: Path) -> None:
             node.write_to_stream(f)
             f.write(b"\nendobj\n")
         xref = f.tell()
-        f.write(b"xref\n")
+        f.write(b"xref\n0 1\n0000000000 65535 f \n")  # the free list's head, so the section starts at 0
         for number, (generation, _) in sorted(changed.items()):
             f.write(f"{number} 1\n{offsets[number]:010d} {generation:05d} n \n".encode())
         f.write(b"trailer\n")

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import io
+import re
+import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -38,12 +42,36 @@ def printed(path: Path, names: list[tuple[str, list[str]]]) -> Path:
     return path
 
 
+def check_update(original: bytes, mended: bytes) -> None:
+    """The appended bytes are a well-formed incremental update (PDF 1.7, 7.5.6): each xref entry 20
+    bytes and pointing at its object, the trailer chained to the file's own cross-reference section,
+    and a strict reader finds the same root and size."""
+    assert mended.startswith(original)  # nothing before the update rewritten
+    update = mended[len(original):]
+    table = update[update.index(b"\nxref\n") + len(b"\nxref\n"):update.index(b"trailer")]
+    lines = table.split(b"\n")[:-1]
+    assert lines[:2] == [b"0 1", b"0000000000 65535 f "]
+    for header, entry in zip(lines[2::2], lines[3::2], strict=True):
+        number, count = map(int, header.split())
+        assert count == 1 and len(entry) + 1 == 20 and entry.endswith(b" n ")
+        offset, generation = int(entry[:10]), int(entry[11:16])
+        assert mended[offset:].startswith(f"{number} {generation} obj".encode())
+    before, after = PdfReader(io.BytesIO(original), strict=True), PdfReader(io.BytesIO(mended), strict=True)
+    previous = int(re.findall(rb"startxref\s+(\d+)", original)[-1])
+    assert after.trailer["/Prev"] == previous and after.trailer["/Size"] == before.trailer["/Size"]
+    assert after.trailer.raw_get("/Root").idnum == before.trailer.raw_get("/Root").idnum
+    assert int(re.findall(rb"startxref\s+(\d+)", mended)[-1]) == len(original) + update.index(b"\nxref\n") + 1
+    if shutil.which("pdfinfo"):
+        done = subprocess.run(["pdfinfo", "-"], input=mended, capture_output=True, check=False)
+        assert done.returncode == 0 and not done.stderr, done.stderr
+
+
 def test_doubled_titles_are_mended_and_the_printed_bytes_kept(tmp_path: Path) -> None:
     path = printed(tmp_path / "book.pdf", [("损失函数损失函数", ["Softmax", "交叉熵交叉熵"]), ("优化", ["动量动量"])])
     original = path.read_bytes()
     pdf.mend_outline(path)
     assert titles(path) == ["损失函数", "Softmax", "交叉熵", "优化", "动量"]
-    assert path.read_bytes().startswith(original)  # an update appended, nothing rewritten
+    check_update(original, path.read_bytes())
     assert len(PdfReader(str(path)).pages) == 2
     size = path.stat().st_size
     pdf.mend_outline(path)  # nothing left to mend: nothing appended

@@ -146,20 +146,21 @@ def mend_outline(path: Path) -> None:
     seen: set[int] = set()
     while stack:
         ref = stack.pop()
-        if ref is None or (isinstance(ref, IndirectObject) and ref.idnum in seen):
+        number = ref.idnum if isinstance(ref, IndirectObject) else None
+        if ref is None or number in seen:
             continue  # the end of a list, or an item met before (a loop in a broken outline)
-        if isinstance(ref, IndirectObject):
-            seen.add(ref.idnum)
+        if number is not None:
+            seen.add(number)
         node = ref.get_object()
         if "/Title" not in node:  # the outline dictionary: its first item
             stack.append(node.raw_get("/First") if "/First" in node else None)
             continue
         title = str(node["/Title"])
         if undoubled(title) != title:
-            if not isinstance(ref, IndirectObject):
+            if number is None:
                 raise ValueError(f"{path}: an outline item that is not an indirect object")
             node[NameObject("/Title")] = TextStringObject(undoubled(title))
-            changed[ref.idnum] = (ref.generation, node)
+            changed[number] = (ref.generation, node)
         stack += [node.raw_get(k) if k in node else None for k in ("/First", "/Next")]
     if not changed:
         return

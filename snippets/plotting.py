@@ -44,19 +44,18 @@ def _share_mathtext_parses() -> None:
     parse = getattr(mathtext.MathTextParser._parse_cached, "__wrapped__", None)  # type: ignore[attr-defined]
     if parse is None or hasattr(mathtext.MathTextParser, "_dlh_unshared"):
         return
-    cache = _MATH_PARSES
     settings = sorted(k for k in matplotlib.rcParams
                       if k.startswith(("mathtext.", "font.")) or k in ("text.kerning_factor", "text.hinting_factor"))
-    os.register_at_fork(after_in_child=cache.clear)
+    os.register_at_fork(after_in_child=_MATH_PARSES.clear)
 
     def parse_cached(self: Any, s: str, dpi: float, prop: Any, antialiased: bool, load_glyph_flags: Any) -> Any:
         rc = tuple(repr(matplotlib.rcParams[k]) for k in settings)
         key = (self._output_type, s, dpi, prop, antialiased, load_glyph_flags, rc)
-        if key not in cache:
-            if len(cache) >= 4096:  # a long-lived process (a notebook): the oldest go first
-                cache.pop(next(iter(cache)))
-            cache[key] = parse(self, s, dpi, prop, antialiased, load_glyph_flags)
-        return cache[key]
+        if key not in _MATH_PARSES:
+            if len(_MATH_PARSES) >= 4096:  # a long-lived process (a notebook): the oldest go first
+                _MATH_PARSES.pop(next(iter(_MATH_PARSES)))
+            _MATH_PARSES[key] = parse(self, s, dpi, prop, antialiased, load_glyph_flags)
+        return _MATH_PARSES[key]
 
     mathtext.MathTextParser._parse_cached = parse_cached  # type: ignore[attr-defined]
     mathtext.MathTextParser._dlh_unshared = parse  # type: ignore[attr-defined]  # the uncached parse

@@ -15,17 +15,20 @@ sys.path.insert(0, str(ROOT / "hooks"))  # as MkDocs does while it loads a hook
 pytestmark = pytest.mark.site
 
 
+def _notebook(cells: list[str]) -> nbformat.NotebookNode:
+    """A Python 3 notebook with one code cell per string."""
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    return nb
+
+
 def test_output_printed_in_pieces_is_one_stream_after_execution() -> None:
-    spec = importlib.util.spec_from_file_location("dlh_notebooks_hook", ROOT / "hooks" / "notebooks.py")
-    assert spec is not None and spec.loader is not None
-    spec.loader.exec_module(importlib.util.module_from_spec(spec))  # patches ExecutePreprocessor
+    _hook()  # patches ExecutePreprocessor
     from nbconvert.preprocessors import ExecutePreprocessor
 
     # Flushes with pauses between them: the kernel sends each piece as its own message.
     code = "import sys, time\nfor i in range(3):\n    print(i, end=' ', flush=True)\n    time.sleep(0.3)\nprint('end')"
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)])
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nb, _ = ExecutePreprocessor(timeout=60, kernel_name="python3").preprocess(nb, {})
+    nb, _ = ExecutePreprocessor(timeout=60, kernel_name="python3").preprocess(_notebook([code]), {})
     outputs = nb.cells[0].outputs
     assert len(outputs) == 1 and outputs[0].text == "0 1 2 end\n"
 
@@ -79,9 +82,7 @@ def _run(cells: list[str]) -> list[tuple[int, str]]:
     """Execute a notebook of `cells` through the hooked ExecutePreprocessor: (execution count, output) per cell."""
     from nbconvert.preprocessors import ExecutePreprocessor
 
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nb, _ = ExecutePreprocessor(timeout=120, kernel_name="python3").preprocess(nb, {})
+    nb, _ = ExecutePreprocessor(timeout=120, kernel_name="python3").preprocess(_notebook(cells), {})
     return [(c.execution_count, "".join(o.get("text", "") for o in c.outputs)) for c in nb.cells]
 
 
@@ -111,8 +112,10 @@ def test_notebooks_share_one_kernel_and_each_sees_a_new_one(monkeypatch: pytest.
     monkeypatch.setenv(hook.shared_kernel.FRESH, "1")
     fresh = _run(LOOKING)
     assert fresh[-1][1].split()[-1] != pid_a.strip()  # a kernel of its own
-    strip_pid = [(n, out.rsplit(" ", 1)[0] if i == 1 else out) for i, (n, out) in enumerate(shared)]
-    assert strip_pid == [(n, out.rsplit(" ", 1)[0] if i == 1 else out) for i, (n, out) in enumerate(fresh)]
+    def without_pid(run: list[tuple[int, str]]) -> list[tuple[int, str]]:  # the second cell ends with it
+        return [run[0], (run[1][0], run[1][1].rsplit(" ", 1)[0])]
+
+    assert without_pid(shared) == without_pid(fresh)
     assert [n for n, _ in shared] == [1, 2]
     assert shared[0][1].startswith("False [0.33333333] warn torch.float32 tensor([0.3333]) True False 1.5 None False")
 
@@ -123,10 +126,8 @@ def test_a_notebook_that_times_out_leaves_a_new_kernel_to_the_next() -> None:
 
     hook = _hook()
     (_, before), = _run(["import os\nprint(os.getpid())"])
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("import time\ntime.sleep(60)")])
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     with pytest.raises(CellTimeoutError):
-        ExecutePreprocessor(timeout=2, kernel_name="python3").preprocess(nb, {})
+        ExecutePreprocessor(timeout=2, kernel_name="python3").preprocess(_notebook(["import time\ntime.sleep(60)"]), {})
     assert "km" not in hook.shared_kernel._kernel  # stopped at once, not left busy for the next notebook
     (count, after), = _run(["import os\nprint(os.getpid())"])
     assert count == 1 and after != before  # not the busy kernel: that would fail its reset after 120 s

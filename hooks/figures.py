@@ -66,7 +66,9 @@ def _chapters() -> list[str]:
 
 def _chapter_key(chapter: str) -> str:
     renderer = (ROOT / "hooks" / "render_figures.py").read_bytes().decode("utf-8")
-    return deps.key(ROOT / "snippets" / chapter / "figures.py", extra=renderer)
+    # Dark variants drawn (DLH_RENDER_DARK=1) or recoloured (snippets/figures.py): cached apart.
+    mode = f"\nDLH_RENDER_DARK={os.environ.get('DLH_RENDER_DARK') == '1'}"
+    return deps.key(ROOT / "snippets" / chapter / "figures.py", extra=renderer + mode)
 
 
 def _share_runs() -> None:

@@ -72,8 +72,47 @@ def test_text_at_exactly_the_minimum_passes(temporary_figure: Register) -> None:
     assert figures.render_registered("test-min-text", "light").startswith(b"<?xml")
 
 
+def _image() -> Figure:
+    fig, ax = new_figure("half")
+    ax.imshow([[0.0, 1.0], [2.0, 3.0]])
+    ax.set_title("an image")
+    return fig
+
+
+@pytest.mark.parametrize("draw, env, calls", [
+    (_plot(), None, 1),  # drawn once, recoloured for the dark theme
+    (_plot(), "1", 2),  # DLH_RENDER_DARK=1: drawn in each theme, as the tests' second build does
+    (_image, None, 2),  # an embedded image is not recoloured
+])
+def test_the_dark_variant_is_recoloured_unless_asked_or_an_image(
+    temporary_figure: Register, monkeypatch: pytest.MonkeyPatch, draw: Callable[[], Figure], env: str | None,
+    calls: int,
+) -> None:
+    drawn: list[int] = []
+    temporary_figure("test-dark", lambda: drawn.append(1) or draw())
+    if env is not None:
+        monkeypatch.setenv(figures.RENDER_DARK, env)
+    svgs = figures.render_both("test-dark")
+    assert len(drawn) == calls
+    monkeypatch.setenv(figures.RENDER_DARK, "1")
+    assert figures.render_both("test-dark") == svgs  # recoloured or drawn: the same bytes
+
+
+def test_a_figure_with_no_theme_colour_is_refused(temporary_figure: Register) -> None:
+    def by_hand() -> Figure:
+        fig, ax = new_figure("half")
+        ax.plot([0, 1], [1, 0], color="#7a3b91")
+        ax.axis("off")
+        return fig
+
+    temporary_figure("test-by-hand", by_hand)
+    with pytest.raises(ValueError, match="test-by-hand.*dark render equals the light one"):
+        figures.render_both("test-by-hand")
+
+
 def test_a_figure_that_ignores_the_theme_is_refused(temporary_figure: Register,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(figures.RENDER_DARK, "1")  # drawn in each theme
     temporary_figure("test-theme-blind", _plot())
     light_only = figures.themed
     monkeypatch.setattr(figures, "themed", lambda theme: light_only("light"))

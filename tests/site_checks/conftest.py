@@ -121,12 +121,14 @@ def _start_background_jobs(config: pytest.Config, items: list[pytest.Item], buil
         # (tests/kernels/), which computes every experiment again. Its notebooks run each in a new
         # kernel, as a reader runs them, where the first build runs them all in one kernel reset
         # between notebooks (hooks/shared_kernel.py): equal bytes show that no notebook's state
-        # reached the next one.
+        # reached the next one. It draws each figure's dark variant, where the first build
+        # recolours the light one (snippets/figures.py): equal bytes show the recolouring right.
         (builds.cache / "runs").mkdir(parents=True, exist_ok=True)
         (builds.base / "cache2").mkdir()
         (builds.base / "cache2" / "runs").symlink_to(builds.cache / "runs", target_is_directory=True)
         builds.second.proc = start_build(builds.second.site, builds.base / "cache2", builds.url, builds.second.log,
-                                         nice=10, DLH_FRESH_KERNELS="1")
+                                         nice=10, DLH_FRESH_KERNELS="1",
+                                         DLH_RENDER_DARK="1")
     if _uses(items, "printed"):
         out, log = builds.base / "pdf", builds.base / "pdf.log"
         with open(log, "wb") as f:

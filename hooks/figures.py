@@ -5,8 +5,8 @@
   the matplotlib version and the renderer: editing one chapter's snippet re-renders that chapter's
   figures only, and a chapter that imports another's module re-renders when that module changes.
 - Rendering of the stale chapters starts in the background when the build starts (up to one
-  process per core, each taking a share of the stale figures) and runs while pages and notebooks
-  are converted; the build waits for it just before files are copied.
+  process per core, each taking the next stale figure no other has taken) and runs while pages and
+  notebooks are converted; the build waits for it just before files are copied.
 - The SVGs enter the site as generated files (`figures/<name>.svg`, `figures/<name>-dark.svg`),
   never written into docs/, so `mkdocs serve` does not rebuild in a loop.
 - On a page, `![说明](fig:<name>)` becomes a <figure> holding the light and the dark variant and the
@@ -124,9 +124,9 @@ def on_pre_build(config) -> None:
     env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
     script = str(ROOT / "hooks" / "render_figures.py")
     _render.started = time.perf_counter()
-    for i in range(shards):
+    for _ in range(shards):
         _render.jobs.append(subprocess.Popen(
-            [sys.executable, script, str(_render.tmp), *todo[i::shards]],
+            [sys.executable, script, str(_render.tmp), *todo],
             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
         ))
 
@@ -143,6 +143,7 @@ def _finish() -> None:
     if failed:
         shutil.rmtree(tmp, ignore_errors=True)
         raise PluginError(f"rendering figures failed:\n{failed[0][-4000:]}")
+    shutil.rmtree(tmp / ".claims", ignore_errors=True)
     for chapter in _render.stale:
         folder = tmp / chapter
         rendered = {p.stem for p in folder.glob("*.svg") if not p.stem.endswith("-dark")}

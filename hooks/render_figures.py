@@ -3,12 +3,14 @@
 Usage: python hooks/render_figures.py OUT_DIR CHAPTER/NAME [CHAPTER/NAME ...]
 Writes OUT_DIR/CHAPTER/NAME.svg and OUT_DIR/CHAPTER/NAME-dark.svg, importing only the chapters
 named. Run by hooks/figures.py in fresh processes, so an edited snippet is always re-imported;
-several of these run side by side, each with a share of the figures.
+several of these run side by side on the same list, each taking the next figure no other has
+claimed (a file created in OUT_DIR/.claims), so none sits idle while another has a queue left.
 """
 
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 from pathlib import Path
 
@@ -19,10 +21,16 @@ def main(out: Path, wanted: list[str]) -> None:
     sys.path.insert(0, str(ROOT))  # this checkout's snippets/, whatever else is installed
     from snippets.figures import render_both
 
+    claims = out / ".claims"
+    claims.mkdir(parents=True, exist_ok=True)
     for item in wanted:
         chapter, _, name = item.partition("/")
         if not chapter or not name:
             raise SystemExit(f"expected CHAPTER/NAME, got {item!r}")
+        try:
+            os.close(os.open(claims / f"{chapter}--{name}", os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+        except FileExistsError:
+            continue  # another process has it
         importlib.import_module(f"snippets.{chapter}.figures")
         folder = out / chapter
         folder.mkdir(parents=True, exist_ok=True)

@@ -9,7 +9,9 @@ checks that every figure a page shows is registered, and every registered figure
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from matplotlib.figure import Figure
@@ -18,6 +20,7 @@ import snippets.figures as figures
 from snippets.plotting import new_figure
 
 Register = Callable[[str, Callable[[], Figure]], None]
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture
@@ -146,11 +149,9 @@ def test_a_measured_figure_says_what_it_measures(temporary_figure: Register) -> 
 def test_the_build_finds_every_registered_figure_in_its_chapter_source() -> None:
     """hooks/figures.py reads figure names off each chapter's source (to render only that chapter):
     it must see every name the registry holds, with or without `measured=`."""
-    import importlib.util
     import sys
-    from pathlib import Path
 
-    root = Path(__file__).resolve().parents[1]
+    root = ROOT
     sys.path.insert(0, str(root / "hooks"))
     spec = importlib.util.spec_from_file_location("figures_hook", root / "hooks" / "figures.py")
     assert spec and spec.loader
@@ -160,3 +161,19 @@ def test_the_build_finds_every_registered_figure_in_its_chapter_source() -> None
     declared = {name for module in figures.FIGURE_MODULES
                 for name in hook.FIG_DEF.findall((root / (module.replace(".", "/") + ".py")).read_text("utf-8"))}
     assert declared == set(figures.registry())
+
+
+def test_a_renderer_skips_a_figure_another_renderer_claimed(tmp_path: Path) -> None:
+    """hooks/render_figures.py: the build's renderers share one list; each draws what no other took."""
+    spec = importlib.util.spec_from_file_location("dlh_render_figures", ROOT / "hooks" / "render_figures.py")
+    assert spec is not None and spec.loader is not None
+    renderer = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(renderer)
+    (tmp_path / ".claims").mkdir()
+    (tmp_path / ".claims" / "losses--kl-forward-reverse").touch()  # taken by another process
+    renderer.main(tmp_path, ["losses/kl-forward-reverse", "losses/bernoulli-likelihood"])
+    assert sorted(p.name for p in (tmp_path / "losses").iterdir()) == [
+        "bernoulli-likelihood-dark.svg", "bernoulli-likelihood.svg"]
+    (tmp_path / "losses" / "bernoulli-likelihood.svg").unlink()
+    renderer.main(tmp_path, ["losses/bernoulli-likelihood"])  # claimed by the first call: not drawn again
+    assert not (tmp_path / "losses" / "bernoulli-likelihood.svg").exists()

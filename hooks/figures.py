@@ -6,7 +6,8 @@
   figures only, and a chapter that imports another's module re-renders when that module changes.
 - Rendering of the stale chapters starts in the background when the build starts (up to one
   process per core, each taking the next stale figure no other has taken) and runs while pages and
-  notebooks are converted; the build waits for it just before files are copied.
+  notebooks are converted and written and the search index is made; the build waits for it at the
+  end (on_post_build) and then copies the SVGs into the site.
 - The SVGs enter the site as generated files (`figures/<name>.svg`, `figures/<name>-dark.svg`),
   never written into docs/, so `mkdocs serve` does not rebuild in a loop.
 - On a page, `![说明](fig:<name>)` becomes a <figure> holding the light and the dark variant and the
@@ -39,7 +40,7 @@ log = logging.getLogger("mkdocs.hooks.figures")
 FIG_REF = re.compile(r"!\[(?P<caption>(?:[^\[\]\n]|\[[^\[\]\n]*\])*)\]\(fig:(?P<name>[a-z0-9-]+)\)")
 LEFTOVER = re.compile(r"\]\(fig:")
 # Figure names are read from the decorators, so pages can be converted while rendering runs;
-# on_env checks that each chapter's rendered set is exactly its declared one.
+# on_post_build checks that each chapter's rendered set is exactly its declared one.
 FIG_DEF = re.compile(r'^@figure\(\s*"([a-z0-9-]+)"\s*[,)]', re.M)  # @figure("name") or @figure("name", measured=...)
 THEMES = (("light", ""), ("dark", "-dark"))
 
@@ -55,6 +56,18 @@ class _Render:
         self.stale: list[str] = []
         self.jobs: list[subprocess.Popen[bytes]] = []
         self.started = 0.0
+        self.deferred: list[tuple[_FigureFile, bool]] = []  # SVGs to copy once rendered, and `dirty`
+
+
+class _FigureFile(File):
+    """A figure's SVG in the site. While figures are rendering, its copy waits for on_post_build,
+    so the pages (which only link to it) are built meanwhile."""
+
+    def copy_file(self, dirty: bool = False) -> None:
+        if _render.tmp is not None:
+            _render.deferred.append((self, dirty))
+        else:
+            super().copy_file(dirty)
 
 
 _render = _Render()
@@ -96,7 +109,7 @@ def on_pre_build(config) -> None:
     timings.start()
     deps.forget()
     _share_runs()
-    _render.jobs, _render.tmp, _render.stale = [], None, []
+    _render.jobs, _render.tmp, _render.stale, _render.deferred = [], None, [], []
     _render.target, _render.names, _render.chapter_of = {}, {}, {}
     clash: set[str] = set()
     for chapter in _chapters():
@@ -115,7 +128,10 @@ def on_pre_build(config) -> None:
     _render.tmp = CACHE / f".tmp{os.getpid()}"
     shutil.rmtree(_render.tmp, ignore_errors=True)
     _render.tmp.mkdir(parents=True)
-    todo = [f"{ch}/{name}" for ch in _render.stale for name in sorted(_render.names[ch])]
+    # Chapters from z to a: the notebooks run from a to z (pages are read in path order), so an
+    # experiment a figure and a notebook share is computed early by whichever reaches it first and
+    # read by the other, not left to one process at the end while the others wait.
+    todo = [f"{ch}/{name}" for ch in sorted(_render.stale, reverse=True) for name in sorted(_render.names[ch])]
     shards = max(1, min(4, os.cpu_count() or 1, len(todo)))
     log.info("Rendering %d figures of %s in %d processes (their code changed) ...",
              len(todo), ", ".join(_render.stale), shards)
@@ -171,7 +187,8 @@ def on_files(files: Files, config) -> Files:
     for name, chapter in sorted(_render.chapter_of.items()):
         for _, suffix in THEMES:
             svg = f"{name}{suffix}.svg"
-            files.append(File.generated(config, f"figures/{svg}", abs_src_path=str(_render.target[chapter] / svg)))
+            files.append(_FigureFile.generated(config, f"figures/{svg}",
+                                               abs_src_path=str(_render.target[chapter] / svg)))
     return files
 
 
@@ -229,12 +246,11 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
     return markdown
 
 
-def on_env(env, config, files):
-    _finish()
-    return env
-
-
 def on_post_build(config) -> None:
+    _finish()
+    deferred, _render.deferred = _render.deferred, []
+    for file, dirty in deferred:
+        file.copy_file(dirty)
     timings.write()
 
 

@@ -150,7 +150,7 @@ def _numbered_ids(svg: bytes) -> bytes:
     ids = list(dict.fromkeys(_HASHED_ID.findall(svg)))
     if not ids:
         return svg
-    new = {old: old.rstrip(b"0123456789abcdef") + b"%d" % i for i, old in enumerate(ids, 1)}
+    new = {old: old[:-10] + b"%d" % i for i, old in enumerate(ids, 1)}  # the kind, then the number
     uses = re.compile(rb'(id="|#)(' + b"|".join(ids) + rb')(?=[")])')
     return uses.sub(lambda m: m[1] + new[m[2]], svg)
 

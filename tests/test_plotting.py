@@ -157,6 +157,8 @@ def test_hashed_ids_are_numbered_in_order_and_every_reference_follows() -> None:
     assert used <= set(ids) and set(hashed) <= used
     assert _numbered_ids(light) == light
     svg = (b'<path id="m0123456789"/><use xlink:href="#m0123456789"/><g clip-path="url(#p00000000ab)"/>'
-           b'<clipPath id="p00000000ab"/><image xlink:href="data:image/png;base64,AB/m0123456789/C"/>')
+           b'<clipPath id="p00000000ab"/><image id="imageabcdef0123" xlink:href="data:image/png;base64,'
+           b'AB/m0123456789/C"/>')
     assert _numbered_ids(svg) == (b'<path id="m1"/><use xlink:href="#m1"/><g clip-path="url(#p2)"/>'
-                                  b'<clipPath id="p2"/><image xlink:href="data:image/png;base64,AB/m0123456789/C"/>')
+                                  b'<clipPath id="p2"/><image id="image3" xlink:href="data:image/png;base64,'
+                                  b'AB/m0123456789/C"/>')

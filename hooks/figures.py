@@ -60,14 +60,25 @@ class _Render:
 
 
 class _FigureFile(File):
-    """A figure's SVG in the site. While figures are rendering, its copy waits for on_post_build,
-    so the pages (which only link to it) are built meanwhile."""
+    """A figure's SVG in the site. While its chapter's figures are rendering, its copy waits for
+    on_post_build, so the pages (which only link to it) are built meanwhile."""
+
+    chapter = ""
 
     def copy_file(self, dirty: bool = False) -> None:
-        if _render.tmp is not None:
+        if _render.tmp is not None and self.chapter in _render.stale:
             _render.deferred.append((self, dirty))
         else:
             super().copy_file(dirty)
+            _COPIED_FROM[self.abs_dest_path] = str(self.abs_src_path)
+
+    def is_modified(self) -> bool:
+        # By the render it comes from, not by time: under `mkdocs serve --dirty`, undoing an edit
+        # brings back the older render of the code as it is again, a file older than the site's copy.
+        return _COPIED_FROM.get(self.abs_dest_path) != str(self.abs_src_path) or super().is_modified()
+
+
+_COPIED_FROM: dict[str, str] = {}  # a figure's file in the site -> the rendered file copied there, this process
 
 
 _render = _Render()
@@ -159,7 +170,6 @@ def _finish() -> None:
     if failed:
         shutil.rmtree(tmp, ignore_errors=True)
         raise PluginError(f"rendering figures failed:\n{failed[0][-4000:]}")
-    shutil.rmtree(tmp / ".claims", ignore_errors=True)
     for chapter in _render.stale:
         folder = tmp / chapter
         rendered = {p.stem for p in folder.glob("*.svg") if not p.stem.endswith("-dark")}
@@ -187,8 +197,9 @@ def on_files(files: Files, config) -> Files:
     for name, chapter in sorted(_render.chapter_of.items()):
         for _, suffix in THEMES:
             svg = f"{name}{suffix}.svg"
-            files.append(_FigureFile.generated(config, f"figures/{svg}",
-                                               abs_src_path=str(_render.target[chapter] / svg)))
+            file = _FigureFile.generated(config, f"figures/{svg}", abs_src_path=str(_render.target[chapter] / svg))
+            file.chapter = chapter
+            files.append(file)
     return files
 
 

@@ -28,7 +28,8 @@ def main(out: Path, wanted: list[str]) -> None:
         if not chapter or not name:
             raise SystemExit(f"expected CHAPTER/NAME, got {item!r}")
         try:
-            os.close(os.open(claims / f"{chapter}--{name}", os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+            # A package name holds no dot: "chapter.name" is one figure's alone.
+            os.close(os.open(claims / f"{chapter}.{name}", os.O_CREAT | os.O_EXCL | os.O_WRONLY))
         except FileExistsError:
             continue  # another process has it
         importlib.import_module(f"snippets.{chapter}.figures")

@@ -11,6 +11,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
+from matplotlib.cm import ScalarMappable
 from matplotlib.figure import Figure
 
 from snippets.plotting import Theme, dark_variant, themed, to_svg
@@ -80,6 +81,13 @@ def render_registered(name: str, theme: Theme) -> bytes:
 
     Raises ValueError if any text in it is smaller than MIN_FONT_PT.
     """
+    return _draw(name, theme)[0]
+
+
+def _draw(name: str, theme: Theme) -> tuple[bytes, bool]:
+    """`render_registered`, and whether the figure maps data to colours (an image, a mesh, contours,
+    points coloured by value): a colour map can give a theme colour's exact value by chance, which
+    `dark_variant` would swap, so such a figure is drawn in each theme."""
     if name not in _REGISTRY:
         raise KeyError(f"no figure named {name!r}; known: {', '.join(sorted(_REGISTRY))}")
     with themed(theme):
@@ -88,19 +96,20 @@ def render_registered(name: str, theme: Theme) -> bytes:
     small = small_text(fig)
     if small:
         raise ValueError(f"figure {name!r}: text below {MIN_FONT_PT} pt: {small[:5]}")
-    return svg
+    return svg, bool(fig.findobj(lambda a: isinstance(a, ScalarMappable) and a.get_array() is not None))
 
 
 def render_both(name: str) -> dict[Theme, bytes]:
     """The light and the dark SVG of a registered figure (imported); ValueError if they are equal.
 
     The figure is drawn once, in the light theme, and recoloured for the dark one
-    (`plotting.dark_variant`) unless it embeds an image or the environment sets DLH_RENDER_DARK=1;
-    then it is drawn in each theme. The test suite's second site build sets it, so its byte-for-byte
-    comparison with the first build checks that recolouring gives what drawing gives, for every figure.
+    (`plotting.dark_variant`) unless it maps data to colours or the environment sets
+    DLH_RENDER_DARK=1; then it is drawn in each theme. The test suite's second site build sets it,
+    so its byte-for-byte comparison with the first build checks that recolouring gives what drawing
+    gives, for every figure but those registered `measured` (tests/test_figures.py checks those).
     """
-    light = render_registered(name, "light")
-    dark = None if os.environ.get(RENDER_DARK) == "1" else dark_variant(light)
+    light, mapped = _draw(name, "light")
+    dark = None if mapped or os.environ.get(RENDER_DARK) == "1" else dark_variant(light)
     out: dict[Theme, bytes] = {"light": light, "dark": render_registered(name, "dark") if dark is None else dark}
     if out["light"] == out["dark"]:
         raise ValueError(f"figure {name!r}: the dark render equals the light one (colours set by hand?)")

@@ -94,6 +94,7 @@ def rc_params(theme: Theme) -> dict[str, Any]:
         "xtick.color": fg,
         "ytick.color": fg,
         "grid.color": _GRID[theme],
+        "hatch.color": fg,  # matplotlib's default draws hatch lines black, in the dark theme too
         "axes.grid": True,
         "grid.linewidth": 0.6,
         "axes.spines.top": False,
@@ -168,7 +169,8 @@ _THEME_COLOUR = re.compile(b"|".join(re.escape(c) for c in _DARK_OF) + rb"(?![0-
 def dark_variant(light_svg: bytes) -> bytes | None:
     """The dark SVG of a figure drawn in the light theme, made by swapping each of the light theme's
     colours (cycle, text, grid) for the dark one's; None if the SVG embeds an image, whose pixels
-    (a colour map, a photograph) a swap cannot reach.
+    (a colour map, a photograph) a swap cannot reach. Every other colour is left as it is, so the
+    figure must not blend its own colours from the theme's, nor use a literal equal to one of them.
 
     Drawing a figure a second time for the dark theme gives the same layout with those colours
     swapped, at the cost of the whole drawing again (about 0.25 s of CPU a figure). It equals a dark

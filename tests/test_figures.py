@@ -12,7 +12,9 @@ from __future__ import annotations
 import importlib.util
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
@@ -82,10 +84,20 @@ def _image() -> Figure:
     return fig
 
 
+def _contours() -> Figure:
+    fig, ax = new_figure("half")
+    x = np.linspace(-1, 1, 9)
+    ax.contourf(x, x, np.add.outer(x**2, x), levels=5)  # a colour map's colours: not the theme's
+    ax.set_title("contours")
+    return fig
+
+
 @pytest.mark.parametrize("draw, env, calls", [
     (_plot(), None, 1),  # drawn once, recoloured for the dark theme
+    (_plot(), "0", 1),
     (_plot(), "1", 2),  # DLH_RENDER_DARK=1: drawn in each theme, as the tests' second build does
     (_image, None, 2),  # an embedded image is not recoloured
+    (_contours, None, 2),  # nor colour-mapped data
 ])
 def test_the_dark_variant_is_recoloured_unless_asked_or_an_image(
     temporary_figure: Register, monkeypatch: pytest.MonkeyPatch, draw: Callable[[], Figure], env: str | None,
@@ -146,20 +158,80 @@ def test_a_measured_figure_says_what_it_measures(temporary_figure: Register) -> 
     assert "test-unmeasured" not in found
 
 
-def test_the_build_finds_every_registered_figure_in_its_chapter_source() -> None:
-    """hooks/figures.py reads figure names off each chapter's source (to render only that chapter):
-    it must see every name the registry holds, with or without `measured=`."""
+def test_a_measured_figure_is_recoloured_as_drawn() -> None:
+    """The site builds' comparison skips the `measured` figures (their numbers differ between builds):
+    here their recoloured dark variant is compared with a dark drawing of the same measurement."""
+    from snippets.plotting import dark_variant
+
+    names = figures.measured()
+    assert names  # the backbone page's latency figure
+    for name in names:
+        light, mapped = figures._draw(name, "light")
+        dark = dark_variant(light)
+        assert mapped or dark == figures.render_registered(name, "dark"), name
+
+
+@pytest.fixture(scope="module")
+def hook() -> Any:
+    """hooks/figures.py, as MkDocs loads it (its folder on sys.path)."""
     import sys
 
-    root = ROOT
-    sys.path.insert(0, str(root / "hooks"))
-    spec = importlib.util.spec_from_file_location("figures_hook", root / "hooks" / "figures.py")
+    sys.path.insert(0, str(ROOT / "hooks"))
+    spec = importlib.util.spec_from_file_location("figures_hook", ROOT / "hooks" / "figures.py")
     assert spec and spec.loader
-    hook = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(hook)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_recoloured_and_drawn_dark_variants_are_cached_apart(hook: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(figures.RENDER_DARK, raising=False)
+    recoloured = hook._chapter_key("losses")
+    monkeypatch.setenv(figures.RENDER_DARK, "0")
+    assert hook._chapter_key("losses") == recoloured
+    monkeypatch.setenv(figures.RENDER_DARK, "1")
+    assert hook._chapter_key("losses") != recoloured
+
+
+def test_a_figure_file_waits_for_its_render_and_follows_the_render_it_comes_from(
+    hook: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from types import SimpleNamespace
+
+    renders = {key: tmp_path / "cache" / f"losses-{key}" / "f.svg" for key in ("old", "new")}
+    for key, path in renders.items():
+        path.parent.mkdir(parents=True)
+        path.write_text(key)
+    config = SimpleNamespace(site_dir=str(tmp_path / "site"), use_directory_urls=True,
+                             plugins=SimpleNamespace(_current_plugin="figures"))
+    site_file = tmp_path / "site" / "figures" / "f.svg"
+
+    def file_from(key: str) -> Any:
+        file = hook._FigureFile.generated(config, "figures/f.svg", abs_src_path=str(renders[key]))
+        file.chapter = "losses"
+        return file
+
+    monkeypatch.setattr(hook._render, "tmp", tmp_path / "rendering")
+    monkeypatch.setattr(hook._render, "stale", ["losses"])
+    monkeypatch.setattr(hook._render, "deferred", [])
+    file_from("new").copy_file(dirty=True)
+    assert not site_file.exists() and len(hook._render.deferred) == 1  # its chapter is rendering
+    monkeypatch.setattr(hook._render, "stale", ["optim"])
+    file_from("new").copy_file(dirty=True)  # another chapter's render does not hold it back
+    assert site_file.read_text() == "new"
+    monkeypatch.setattr(hook._render, "tmp", None)
+    file_from("old").copy_file(dirty=True)  # an edit undone: the older render comes back
+    assert site_file.read_text() == "old"
+    file_from("old").copy_file(dirty=True)
+    assert not file_from("old").is_modified()
+
+
+def test_the_build_finds_every_registered_figure_in_its_chapter_source(hook: Any) -> None:
+    """hooks/figures.py reads figure names off each chapter's source (to render only that chapter):
+    it must see every name the registry holds, with or without `measured=`."""
     assert hook.FIG_DEF.findall('@figure("a-1")\n@figure( "b-2", measured="latency")\n') == ["a-1", "b-2"]
     declared = {name for module in figures.FIGURE_MODULES
-                for name in hook.FIG_DEF.findall((root / (module.replace(".", "/") + ".py")).read_text("utf-8"))}
+                for name in hook.FIG_DEF.findall((ROOT / (module.replace(".", "/") + ".py")).read_text("utf-8"))}
     assert declared == set(figures.registry())
 
 
@@ -170,7 +242,7 @@ def test_a_renderer_skips_a_figure_another_renderer_claimed(tmp_path: Path) -> N
     renderer = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(renderer)
     (tmp_path / ".claims").mkdir()
-    (tmp_path / ".claims" / "losses--kl-forward-reverse").touch()  # taken by another process
+    (tmp_path / ".claims" / "losses.kl-forward-reverse").touch()  # taken by another process
     renderer.main(tmp_path, ["losses/kl-forward-reverse", "losses/bernoulli-likelihood"])
     assert sorted(p.name for p in (tmp_path / "losses").iterdir()) == [
         "bernoulli-likelihood-dark.svg", "bernoulli-likelihood.svg"]

@@ -128,6 +128,7 @@ def test_recolouring_the_light_svg_gives_the_dark_render() -> None:
     light, dark = _every_theme_colour("light"), _every_theme_colour("dark")
     assert light != dark
     assert dark_variant(light) == dark  # C6 as pure black fails: its fill is not written
+    assert dark_variant(b'<path style="fill: #dddddd80"/>') == b'<path style="fill: #dddddd80"/>'  # not a colour
 
 
 def test_an_svg_with_an_image_is_not_recoloured() -> None:

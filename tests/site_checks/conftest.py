@@ -105,7 +105,7 @@ def start_site_builds(config: pytest.Config, items: list[pytest.Item]) -> None:
     base = Path(tempfile.mkdtemp(prefix="dlh-site-"))
     # The first build reads and fills this session's experiment folder (conftest.py).
     cache = session_cache(config) or base / "cache"
-    first = start_build(base / "site", cache, url, base / "build.log")
+    first = start_build(base / "site", cache, url, base / "build.log", DLH_RENDER_DARK="0")  # recolour
     second = SecondBuild(base / "site2", None, base / "build2.log")
     config.stash[SITE_BUILDS] = Builds(base, url, port, cache, first, second)
 
@@ -122,7 +122,8 @@ def _start_background_jobs(config: pytest.Config, items: list[pytest.Item], buil
         # kernel, as a reader runs them, where the first build runs them all in one kernel reset
         # between notebooks (hooks/shared_kernel.py): equal bytes show that no notebook's state
         # reached the next one. It draws each figure's dark variant, where the first build
-        # recolours the light one (snippets/figures.py): equal bytes show the recolouring right.
+        # recolours the light one (snippets/figures.py): equal bytes show the recolouring right
+        # (for every figure but the `measured` ones, which tests/test_figures.py checks).
         (builds.cache / "runs").mkdir(parents=True, exist_ok=True)
         (builds.base / "cache2").mkdir()
         (builds.base / "cache2" / "runs").symlink_to(builds.cache / "runs", target_is_directory=True)

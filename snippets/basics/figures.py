@@ -97,7 +97,7 @@ def epoch_batches_figure() -> Figure:
             ax.barh(row, size, left=left, color="C1" if size < B else f"C{k % 2 * 2}", edgecolor="none", height=0.6)
             left += size
         if left < n:
-            ax.barh(row, n - left, left=left, color="C6", alpha=0.15, height=0.6, hatch="//")
+            ax.barh(row, n - left, left=left, facecolor="none", edgecolor="C6", alpha=0.5, height=0.6, hatch="//")
         ax.text(n + 15, row, f"{len(sizes)} iterations", va="center", fontsize=9)
     ax.set_axisbelow(True)
     ax.set_yticks([0, 1], ["drop_last=False", "drop_last=True"])

@@ -158,6 +158,17 @@ def on_pre_build(config) -> None:
         ))
 
 
+def slowest(claims: Path, n: int = 3) -> list[tuple[str, float]]:
+    """The `n` figures that took the most CPU to render ("chapter/name", seconds), read off the
+    claim files hooks/render_figures.py leaves; a figure still claimed but not drawn is skipped."""
+    done = []
+    for claim in claims.glob("*.*"):
+        text = claim.read_text(encoding="utf-8").strip()
+        if text:
+            done.append((claim.name.replace(".", "/", 1), float(text)))
+    return sorted(done, key=lambda d: (-d[1], d[0]))[:n]
+
+
 def _finish() -> None:
     """Wait for the render processes, then move each stale chapter's output into the cache."""
     jobs, tmp = _render.jobs, _render.tmp
@@ -170,6 +181,8 @@ def _finish() -> None:
     if failed:
         shutil.rmtree(tmp, ignore_errors=True)
         raise PluginError(f"rendering figures failed:\n{failed[0][-4000:]}")
+    for name, seconds in slowest(tmp / ".claims"):
+        timings.add(f"figure CPU: {name}", seconds)
     for chapter in _render.stale:
         folder = tmp / chapter
         rendered = {p.stem for p in folder.glob("*.svg") if not p.stem.endswith("-dark")}

@@ -249,3 +249,14 @@ def test_a_renderer_skips_a_figure_another_renderer_claimed(tmp_path: Path) -> N
     (tmp_path / "losses" / "bernoulli-likelihood.svg").unlink()
     renderer.main(tmp_path, ["losses/bernoulli-likelihood"])  # claimed by the first call: not drawn again
     assert not (tmp_path / "losses" / "bernoulli-likelihood.svg").exists()
+    assert float((tmp_path / ".claims" / "losses.bernoulli-likelihood").read_text()) > 0  # its CPU seconds
+
+
+def test_the_build_names_the_figures_that_took_the_most_cpu(hook: Any, tmp_path: Path) -> None:
+    for name, text in {"data.dimred-accuracy-vs-k": "4.90\n", "segmentation.seg-tasks": "0.50\n",
+                       "segmentation.seg-experiment-scores": "16.70\n", "nets.nets-latency": "3.40\n",
+                       "cnn.sobel-grace-hopper": ""}.items():  # the last one claimed, still drawing
+        (tmp_path / name).write_text(text)
+    assert hook.slowest(tmp_path) == [("segmentation/seg-experiment-scores", 16.7),
+                                      ("data/dimred-accuracy-vs-k", 4.9), ("nets/nets-latency", 3.4)]
+    assert hook.slowest(tmp_path, n=1) == [("segmentation/seg-experiment-scores", 16.7)]

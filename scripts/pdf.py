@@ -15,6 +15,7 @@ from __future__ import annotations
 import html
 import re
 import sys
+from collections.abc import Collection
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -110,15 +111,18 @@ FOOTER = ('<div style="width:100%;font-size:8px;color:#555;text-align:center;">'
           '<span class="pageNumber"></span> / <span class="totalPages"></span></div>')
 
 
-def undoubled(title: str) -> str:
+def undoubled(title: str, headings: Collection[str] = ()) -> str:
     """Chromium (156) names some bookmarks twice over ("反向传播反向传播") when the heading starts a
-    printed page; a title that is one string written twice is cut to one."""
+    printed page; a title that is one string written twice is cut to one, unless it is one of the
+    document's `headings` as it stands (a heading "2020" stays "2020")."""
     half = len(title) // 2
-    return title[:half] if len(title) % 2 == 0 and title[:half] == title[half:] else title
+    doubled = len(title) % 2 == 0 and title[:half] == title[half:]
+    return title[:half] if doubled and title not in headings else title
 
 
-def mend_outline(path: Path) -> None:
-    """Pass every bookmark title of the PDF at `path` through `undoubled`.
+def mend_outline(path: Path, headings: Collection[str] = ()) -> None:
+    """Pass every bookmark title of the PDF at `path` through `undoubled` (with the document's
+    `headings`, whitespace collapsed).
 
     The mended outline items are appended as an incremental update (new versions of those objects,
     an xref section for them and a trailer pointing back to the file's own): the printed document's
@@ -156,10 +160,10 @@ def mend_outline(path: Path) -> None:
             stack.append(node.raw_get("/First") if "/First" in node else None)
             continue
         title = str(node["/Title"])
-        if undoubled(title) != title:
+        if undoubled(title, headings) != title:
             if number is None:
                 raise ValueError(f"{path}: an outline item that is not an indirect object")
-            node[NameObject("/Title")] = TextStringObject(undoubled(title))
+            node[NameObject("/Title")] = TextStringObject(undoubled(title, headings))
             changed[number] = (ref.generation, node)
         stack += [node.raw_get(k) if k in node else None for k in ("/First", "/Next")]
     if not changed:
@@ -221,7 +225,9 @@ def print_pdfs(site: Path, out: Path) -> dict[str, Path]:
             page.pdf(path=str(target), format="A4", print_background=True, outline=True, tagged=True,
                      display_header_footer=True, header_template="<span></span>", footer_template=FOOTER,
                      margin={"top": "18mm", "bottom": "20mm", "left": "16mm", "right": "16mm"})
-            mend_outline(target)
+            headings = page.evaluate("() => [...document.querySelectorAll('h1, h2, h3, h4, h5, h6')]"
+                                     ".map(h => h.textContent.replace(/\\s+/g, ' ').trim())")
+            mend_outline(target, set(headings))
             written[mode] = target
         browser.close()
     return written

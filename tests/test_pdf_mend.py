@@ -78,6 +78,13 @@ def test_doubled_titles_are_mended_and_the_printed_bytes_kept(tmp_path: Path) ->
     assert path.stat().st_size == size
 
 
+def test_a_heading_that_is_one_string_written_twice_keeps_its_bookmark(tmp_path: Path) -> None:
+    path = printed(tmp_path / "book.pdf", [("数据数据", ["2020", "反向传播反向传播"])])
+    pdf.mend_outline(path, headings={"数据", "2020", "反向传播"})
+    assert titles(path) == ["数据", "2020", "反向传播"]
+    assert pdf.undoubled("2020") == "20"  # without the document's headings, it would be cut
+
+
 @pytest.mark.parametrize("names", [
     [("基础", ["反向传播", "ReLU ReLU"])],  # a space: not one string written twice
     [],  # no bookmarks at all

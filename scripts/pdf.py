@@ -121,8 +121,8 @@ def undoubled(title: str, headings: Collection[str] = ()) -> str:
 
 
 def mend_outline(path: Path, headings: Collection[str] = ()) -> None:
-    """Pass every bookmark title of the PDF at `path` through `undoubled` (with the document's
-    `headings`, whitespace collapsed).
+    """Pass every bookmark title of the PDF at `path` through `undoubled`, with the document's
+    `headings` (their text, as the bookmarks hold it).
 
     The mended outline items are appended as an incremental update (new versions of those objects,
     an xref section for them and a trailer pointing back to the file's own): the printed document's
@@ -160,10 +160,11 @@ def mend_outline(path: Path, headings: Collection[str] = ()) -> None:
             stack.append(node.raw_get("/First") if "/First" in node else None)
             continue
         title = str(node["/Title"])
-        if undoubled(title, headings) != title:
+        mended = undoubled(title, headings)
+        if mended != title:
             if number is None:
                 raise ValueError(f"{path}: an outline item that is not an indirect object")
-            node[NameObject("/Title")] = TextStringObject(undoubled(title, headings))
+            node[NameObject("/Title")] = TextStringObject(mended)
             changed[number] = (ref.generation, node)
         stack += [node.raw_get(k) if k in node else None for k in ("/First", "/Next")]
     if not changed:

@@ -12,7 +12,11 @@ RTT, 1.6 Mbit/s down, 750 kbit/s up: the numbers Lighthouse uses for its mobile 
   first contentful paint and the last web font's `loadingdone` event, which also waits for fonts
   of formulas further down and for a busy main thread to dispatch the event (on the activations
   page it read 2.6 s where the frames show the math at 1.9-2.0 s);
-- longest_task_ms: the longest main-thread task until then plus 1 s (PerformanceObserver longtask);
+- longest_task_ms: the longest main-thread task until then plus 1 s (PerformanceObserver longtask:
+  a task, without the style, layout and paint of the frame drawn after it);
+- longest_frame_ms: over the same time, the longest animation frame (PerformanceObserver
+  long-animation-frame, reported from 50 ms: the tasks of one frame and its drawing; 0 if none). A
+  page's first frames, styling and laying out what has been parsed, count here and not as tasks;
 - cls: cumulative layout shift over the same time (layout-shift entries without recent input).
 """
 
@@ -27,10 +31,11 @@ PHONE = {"cpu_slowdown": 4, "latency_ms": 150, "down_bps": 1_600_000 / 8, "up_bp
 # Installed before any page script runs: collects the entries the observers see.
 OBSERVE_JS = r"""
 (() => {
-  const m = window.__dlh = {longest: 0, cls: 0, fcp: null, mathMark: null, moved: []};
+  const m = window.__dlh = {longest: 0, longestFrame: 0, cls: 0, fcp: null, mathMark: null, moved: []};
   const watch = (type, fn) => { try { new PerformanceObserver(l => l.getEntries().forEach(fn))
       .observe({type, buffered: true}); } catch (e) {} };
   watch("longtask", e => { m.longest = Math.max(m.longest, e.duration); });
+  watch("long-animation-frame", e => { m.longestFrame = Math.max(m.longestFrame, e.duration); });
   watch("layout-shift", e => {
     if (e.hadRecentInput) return;
     m.cls += e.value;
@@ -91,7 +96,8 @@ def settled_ms(events: list[dict[str, Any]], box: tuple[float, float, float, flo
 
 
 def measure(browser: Any, url: str, phone: bool = True, width: int = 390, height: int = 844) -> dict[str, float]:
-    """Load `url` once in a fresh context and return math_ms, fonts_ms, longest_task_ms, cls and formulas."""
+    """Load `url` once in a fresh context and return math_ms, fonts_ms, longest_task_ms,
+    longest_frame_ms, cls and formulas."""
     ctx = browser.new_context(viewport={"width": width, "height": height}, device_scale_factor=2,
                               is_mobile=phone, has_touch=phone)
     page = ctx.new_page()
@@ -139,5 +145,6 @@ def measure(browser: Any, url: str, phone: bool = True, width: int = 390, height
             raise RuntimeError(f"{url}: the trace holds no frames")
         math_ms = settled
     ctx.close()
-    return {"math_ms": math_ms, "fonts_ms": fonts_ms, "longest_task_ms": m["longest"], "cls": m["cls"],
+    return {"math_ms": math_ms, "fonts_ms": fonts_ms, "longest_task_ms": m["longest"],
+            "longest_frame_ms": m["longestFrame"], "cls": m["cls"],
             "formulas": ready["math"], "moved": m["moved"][:5]}

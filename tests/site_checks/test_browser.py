@@ -230,3 +230,88 @@ def test_math_pages_do_not_shift_while_loading(built: Built, browser: Any) -> No
         m = measure(browser, built.url + rel, phone=False)
         assert m["formulas"] > 10, (rel, m)
         assert m["cls"] < 0.001, (rel, m)  # m["moved"]: what shifted, when, from where to where
+
+
+# What a reader of the palette switch sees (hooks/theme_start.py, hooks/palette.js).
+PALETTE_STATE_JS = r"""() => ({
+  scheme: document.body.getAttribute("data-md-color-scheme"),
+  atContent: window.__schemeAtContent,
+  icons: [...document.querySelectorAll(".md-header__option label")]
+      .filter(l => getComputedStyle(l).display !== "none").map(l => l.getAttribute("data-dlh-scheme")),
+  metas: Object.fromEntries([...document.querySelectorAll("meta[name=theme-color], meta[name=color-scheme]")]
+      .map(m => [m.name, m.content])),
+  header: getComputedStyle(document.querySelector(".md-header")).backgroundColor,
+  stored: Object.keys(localStorage).filter(k => k.endsWith("__palette")).length,
+})"""
+# Before any page script: the palette <body> holds when the page's content starts to be parsed.
+SCHEME_AT_CONTENT_JS = r"""
+new MutationObserver((_, observer) => {
+  if (document.querySelector(".md-content")) {
+    window.__schemeAtContent = document.body.getAttribute("data-md-color-scheme");
+    observer.disconnect();
+  }
+}).observe(document, {childList: true, subtree: true});
+"""
+
+
+@pytest.mark.parametrize("system", ["light", "dark"])
+def test_palette_switch_follows_the_system_from_the_first_paint_and_keeps_the_readers_choice(
+        built: Built, browser: Any, system: str) -> None:
+    first, other = ("default", "slate") if system == "light" else ("slate", "default")
+    context = browser.new_context(color_scheme=system)
+    context.add_init_script(SCHEME_AT_CONTENT_JS)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(built.url + "losses/softmax/", wait_until="load")
+    start = page.evaluate(PALETTE_STATE_JS)
+    page.locator(".md-header__option label:visible").click()
+    chosen = page.evaluate(PALETTE_STATE_JS)
+    page.reload(wait_until="load")
+    reloaded = page.evaluate(PALETTE_STATE_JS)
+    page.emulate_media(color_scheme="dark" if system == "light" else "light")  # a stored choice wins
+    flipped = page.evaluate(PALETTE_STATE_JS)
+    page.focus("input[name=__palette]")
+    page.keyboard.press("Enter")  # the theme's rule: Enter moves to the next palette
+    entered = page.evaluate(PALETTE_STATE_JS)
+    context.close()
+    indigo = "rgb(64, 81, 181)"  # Material's indigo header, #4051b5
+    dark = {"default": "light", "slate": "dark"}
+    assert (start["scheme"], start["atContent"], start["icons"], start["stored"]) == (first, first, [first], 0), start
+    assert start["metas"] == {"theme-color": "#4051b5", "color-scheme": dark[first]} and start["header"] == indigo
+    assert (chosen["scheme"], chosen["icons"], chosen["stored"]) == (other, [other], 1), chosen
+    assert chosen["metas"]["color-scheme"] == dark[other] and chosen["header"] == indigo
+    assert (reloaded["scheme"], reloaded["atContent"], reloaded["icons"]) == (other, other, [other]), reloaded
+    assert flipped["scheme"] == other, flipped
+    assert (entered["scheme"], entered["icons"]) == (first, [first]), entered
+    assert not errors, errors
+
+
+def test_every_code_block_gets_its_copy_button_once_it_is_scrolled_into_view(built: Built, browser: Any) -> None:
+    # `content.lazy`: Material sets a block up when it comes into view, not all of them at load.
+    # (Blocks in a closed <details> or a tab not chosen are set up when shown: not counted here.)
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(built.url + "optim/optimizers/", wait_until="load")
+    counts = page.evaluate("""async () => {
+      const frame = () => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+      const has = code => !!code.parentElement.querySelector("button.md-code__button[data-md-type=copy]");
+      const blocks = [...document.querySelectorAll("pre > code")].filter(c => c.checkVisibility());
+      const atLoad = blocks.filter(has).length;
+      for (const code of blocks) {
+        code.scrollIntoView({block: "center"});
+        for (let i = 0; i < 20 && !has(code); i++) await frame();
+      }
+      return [blocks.length, atLoad, blocks.filter(has).length];
+    }""")
+    page.close()
+    blocks, at_load, buttons = counts
+    assert blocks > 10 and at_load < blocks and buttons == blocks, counts
+
+
+def test_no_page_hands_the_palette_switch_to_materials_bundle(built: Built) -> None:
+    """hooks/theme_start.py on every page, the 404 page included."""
+    for path in [*html_pages(built.site), built.site / "404.html"]:
+        text = path.read_text(encoding="utf-8")
+        assert 'data-md-component="palette"' not in text, path
+        assert text.count("var palettes = ") == 1 and text.count('data-dlh-scheme="') == 2, path
+        assert text.count('classList.replace("no-js","js")') == 1, path

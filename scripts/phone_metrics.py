@@ -13,10 +13,11 @@ RTT, 1.6 Mbit/s down, 750 kbit/s up: the numbers Lighthouse uses for its mobile 
   of formulas further down and for a busy main thread to dispatch the event (on the activations
   page it read 2.6 s where the frames show the math at 1.9-2.0 s);
 - longest_task_ms: the longest main-thread task until then plus 1 s (PerformanceObserver longtask:
-  a task, without the style, layout and paint of the frame drawn after it);
-- longest_frame_ms: over the same time, the longest animation frame (PerformanceObserver
-  long-animation-frame, reported from 50 ms: the tasks of one frame and its drawing; 0 if none). A
-  page's first frames, styling and laying out what has been parsed, count here and not as tasks;
+  a task's own work, without the style, layout and paint of a frame drawn after it);
+- longest_trace_task_ms (on the phone): over the same time, the longest task of the page's main
+  thread in Chromium's trace (`RunTask`), with whatever style, layout and paint ran inside it: a
+  page's first frames, styling and laying out what has been parsed so far, count here and not in
+  the Long Tasks API, and so does committing the navigation;
 - cls: cumulative layout shift over the same time (layout-shift entries without recent input).
 """
 
@@ -31,11 +32,10 @@ PHONE = {"cpu_slowdown": 4, "latency_ms": 150, "down_bps": 1_600_000 / 8, "up_bp
 # Installed before any page script runs: collects the entries the observers see.
 OBSERVE_JS = r"""
 (() => {
-  const m = window.__dlh = {longest: 0, longestFrame: 0, cls: 0, fcp: null, mathMark: null, moved: []};
+  const m = window.__dlh = {longest: 0, cls: 0, fcp: null, mathMark: null, moved: []};
   const watch = (type, fn) => { try { new PerformanceObserver(l => l.getEntries().forEach(fn))
       .observe({type, buffered: true}); } catch (e) {} };
   watch("longtask", e => { m.longest = Math.max(m.longest, e.duration); });
-  watch("long-animation-frame", e => { m.longestFrame = Math.max(m.longestFrame, e.duration); });
   watch("layout-shift", e => {
     if (e.hadRecentInput) return;
     m.cls += e.value;
@@ -66,7 +66,24 @@ async () => {
 """
 
 
-SCREENSHOTS = ["devtools.timeline", "disabled-by-default-devtools.screenshot", "blink.user_timing"]
+SCREENSHOTS = ["devtools.timeline", "disabled-by-default-devtools.screenshot", "blink.user_timing",
+               "disabled-by-default-devtools.timeline"]  # the last for RunTask
+
+
+def longest_trace_task_ms(events: list[dict[str, Any]], until_ms: float) -> float | None:
+    """From a trace: the longest `RunTask` (ms) of the page's renderer main thread that starts from
+    navigation start to `until_ms` after it; None if the trace has no such thread. The page's main
+    thread is the `CrRendererMain` thread that parsed HTML."""
+    starts = [e["ts"] for e in events if e.get("name") == "navigationStart"]
+    mains = {(e.get("pid"), e.get("tid")) for e in events
+             if e.get("name") == "thread_name" and (e.get("args") or {}).get("name") == "CrRendererMain"}
+    parsing = {(e.get("pid"), e.get("tid")) for e in events if e.get("name") == "ParseHTML"} & mains
+    if not starts or not parsing:
+        return None
+    t0 = min(starts)
+    tasks = [e["dur"] / 1000 for e in events if e.get("name") == "RunTask" and e.get("ph") == "X"
+             and (e.get("pid"), e.get("tid")) in parsing and t0 <= e["ts"] <= t0 + until_ms * 1000]
+    return max(tasks, default=0.0)
 
 
 def settled_ms(events: list[dict[str, Any]], box: tuple[float, float, float, float], width: int) -> float | None:
@@ -97,7 +114,7 @@ def settled_ms(events: list[dict[str, Any]], box: tuple[float, float, float, flo
 
 def measure(browser: Any, url: str, phone: bool = True, width: int = 390, height: int = 844) -> dict[str, float]:
     """Load `url` once in a fresh context and return math_ms, fonts_ms, longest_task_ms,
-    longest_frame_ms, cls and formulas."""
+    longest_trace_task_ms (None without the phone), cls and formulas."""
     ctx = browser.new_context(viewport={"width": width, "height": height}, device_scale_factor=2,
                               is_mobile=phone, has_touch=phone)
     page = ctx.new_page()
@@ -130,6 +147,7 @@ def measure(browser: Any, url: str, phone: bool = True, width: int = 390, height
     page.wait_for_timeout(1000)
     m = page.evaluate("window.__dlh")
     math_ms = fonts_ms
+    trace_task_ms = None
     if phone:
         box = page.evaluate("""() => { const r = document.querySelector(".md-content").getBoundingClientRect();
             const top = Math.max(0, r.top), bottom = Math.min(innerHeight, r.bottom);
@@ -144,7 +162,8 @@ def measure(browser: Any, url: str, phone: bool = True, width: int = 390, height
             ctx.close()
             raise RuntimeError(f"{url}: the trace holds no frames")
         math_ms = settled
+        trace_task_ms = longest_trace_task_ms(events, fonts_ms + 1000)
     ctx.close()
     return {"math_ms": math_ms, "fonts_ms": fonts_ms, "longest_task_ms": m["longest"],
-            "longest_frame_ms": m["longestFrame"], "cls": m["cls"],
+            "longest_trace_task_ms": trace_task_ms, "cls": m["cls"],
             "formulas": ready["math"], "moved": m["moved"][:5]}

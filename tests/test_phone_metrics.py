@@ -10,7 +10,7 @@ from pathlib import Path
 from PIL import Image, ImageDraw
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
-from phone_metrics import settled_ms  # noqa: E402
+from phone_metrics import longest_trace_task_ms, settled_ms  # noqa: E402
 
 
 def _frame(ts_us: int, glyphs: bool, icon: bool = False) -> dict:
@@ -45,3 +45,24 @@ def test_a_page_whose_content_never_changes_settles_at_its_first_frame() -> None
 
 def test_a_trace_without_frames_gives_no_time() -> None:
     assert settled_ms([{"name": "navigationStart", "ts": 0}], (0, 0, 390, 844), 390) is None
+
+
+def _task(tid: int, ts_ms: float, dur_ms: float, name: str = "RunTask") -> dict:
+    return {"name": name, "ph": "X", "pid": 1, "tid": tid, "ts": ts_ms * 1000, "dur": dur_ms * 1000}
+
+
+def test_longest_trace_task_is_the_pages_main_thread_after_navigation_start_only() -> None:
+    meta = [{"name": "thread_name", "ph": "M", "pid": 1, "tid": t, "args": {"name": n}}
+            for t, n in ((7, "CrRendererMain"), (8, "Compositor"), (9, "CrRendererMain"))]
+    events = [*meta, {"name": "navigationStart", "ts": 1_000_000}, _task(7, 1010, 5, "ParseHTML"),
+              _task(7, 900, 500),    # before navigation start: the previous page's
+              _task(7, 1100, 290),   # the first frame's style and layout, inside one task
+              _task(7, 1500, 120),
+              _task(8, 1200, 400),   # another thread
+              _task(9, 1200, 350),   # another renderer's main thread, which parsed nothing
+              _task(7, 1300, 330, "Layout"),  # not a task
+              _task(7, 3500, 600)]   # after the window
+    assert longest_trace_task_ms(events, 2000) == 290
+    assert longest_trace_task_ms(events, 2600) == 600
+    assert longest_trace_task_ms(events[3:], 2000) is None  # no thread names
+    assert longest_trace_task_ms([e for e in events if e["name"] != "navigationStart"], 2000) is None

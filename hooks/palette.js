@@ -34,10 +34,18 @@
     return choice && typeof choice.index === "number" && palettes[choice.index] ? choice.index : null;
   }
 
+  function switchTo(index) { // on a page already drawn: no colour transitions (the theme's CSS)
+    document.body.setAttribute("data-md-color-switching", "");
+    apply(index);
+    requestAnimationFrame(function () {
+      requestAnimationFrame(function () { document.body.removeAttribute("data-md-color-switching"); });
+    });
+  }
+
   apply(stored() === null ? matching() : stored());
   palettes.forEach(function (palette) { // while the reader has not chosen, follow the system
     matchMedia(palette.color.media).addEventListener("change", function () {
-      if (stored() === null) apply(matching());
+      if (stored() === null) switchTo(matching());
     });
   });
 
@@ -45,12 +53,8 @@
     var input = event.target;
     if (input.name !== KEY) return;
     var index = +input.getAttribute("data-dlh-palette");
-    document.body.setAttribute("data-md-color-switching", ""); // the theme's CSS: no transitions
-    apply(index);
+    switchTo(index);
     __md_set(KEY, {index: index, color: palettes[index].color});
-    requestAnimationFrame(function () {
-      requestAnimationFrame(function () { document.body.removeAttribute("data-md-color-switching"); });
-    });
   });
   document.addEventListener("keydown", function (event) { // the theme's rule: Enter moves to the next palette
     if (event.key !== "Enter" || event.target.name !== KEY) return;

@@ -55,28 +55,43 @@ def primary_colors(css: str) -> dict[str, str]:
     return found
 
 
+def _named(value: Any, default: str) -> str:
+    """A palette's scheme, primary or accent as Material's templates write it: the default when
+    unset or empty, spaces as hyphens ("deep purple" -> "deep-purple")."""
+    return str(value or default).replace(" ", "-")
+
+
 def palettes(theme_palette: Any, primaries: dict[str, str]) -> list[dict[str, dict[str, str]]]:
     """What hooks/palette.js applies for each palette of mkdocs.yml: the attributes the theme sets on
-    <body> and the metas its script wrote."""
-    if not isinstance(theme_palette, list) or len(theme_palette) < 2:
-        raise PluginError("hooks/theme_start.py: theme.palette must list at least two palettes, each with a toggle")
+    <body> and the metas its script wrote. The switch serves two palettes, one light and one dark,
+    each chosen by an explicit media query (not Material's automatic "(prefers-color-scheme)")."""
+    if not isinstance(theme_palette, list) or len(theme_palette) != 2:
+        raise PluginError("hooks/theme_start.py: theme.palette must list two palettes, each with a toggle")
     out = []
     for i, p in enumerate(theme_palette):
-        scheme, primary = p.get("scheme", "default"), p.get("primary", "indigo")
-        if not p.get("media") or not p.get("toggle") or scheme not in COLOR_SCHEME or primary not in primaries:
-            raise PluginError(f"hooks/theme_start.py: palette {i} needs a media query, a toggle, a scheme in "
-                              f"{sorted(COLOR_SCHEME)} and one of Material's primary colours, got {p!r}")
+        scheme, primary = _named(p.get("scheme"), "default"), _named(p.get("primary"), "indigo")
+        media = p.get("media")
+        if (not media or media == "(prefers-color-scheme)" or not p.get("toggle") or scheme not in COLOR_SCHEME
+                or primary not in primaries):
+            raise PluginError(f"hooks/theme_start.py: palette {i} needs an explicit media query, a toggle, a "
+                              f"scheme in {sorted(COLOR_SCHEME)} and one of Material's primary colours, got {p!r}")
         out.append({
-            "color": {"media": p["media"], "scheme": scheme, "primary": primary, "accent": p.get("accent", "indigo")},
+            "color": {"media": media, "scheme": scheme, "primary": primary,
+                      "accent": _named(p.get("accent"), "indigo")},
             "meta": {"theme-color": primaries[primary], "color-scheme": COLOR_SCHEME[scheme]},
         })
+    if out[0]["color"]["scheme"] == out[1]["color"]["scheme"]:
+        raise PluginError("hooks/theme_start.py: the two palettes must have different schemes (the icon shown "
+                          "is chosen by scheme)")
     return out
 
 
-def without_theme_script(page_html: str, script: str, schemes: list[str]) -> str:
+def without_theme_script(page_html: str, script: str, data: list[dict[str, dict[str, str]]]) -> str:
     """`page_html` with the palette form unmarked (the bundle does not mount it), each radio button
-    numbered for the script, each label marked with the scheme it shows under instead of `hidden`, and
-    `script` after the theme's line. `schemes`: each palette's scheme, in order."""
+    numbered for the script and kept out of the browser's form restoring (a radio checked again on
+    Back would no longer match the palette in force), each label marked with the scheme it shows
+    under instead of `hidden`, and `script` after the theme's line. `data`: `palettes()`, whose
+    attributes each radio button must carry."""
     form = FORM.search(page_html)
     if form is None or THEME_LINE.search(page_html) is None:
         raise PluginError("hooks/theme_start.py: the page has no palette form or no palette line in <body>; "
@@ -84,15 +99,16 @@ def without_theme_script(page_html: str, script: str, schemes: list[str]) -> str
 
     def pair(m: re.Match) -> str:
         index = int(m[2])
-        if index >= len(schemes):
-            raise PluginError(f"hooks/theme_start.py: a radio button __palette_{index} for {len(schemes)} palettes")
-        return (f'{m[1]} id="__palette_{index}" data-dlh-palette="{index}">'
-                f'{m[3]}{m[4]} data-dlh-scheme="{schemes[index]}">')
+        if index >= len(data) or dict(re.findall(r'data-md-color-(\w+)="([^"]*)"', m[1])) != data[index]["color"]:
+            raise PluginError(f"hooks/theme_start.py: radio button __palette_{index} does not match mkdocs.yml's "
+                              f"palettes: {m[1]}")
+        return (f'{m[1]} id="__palette_{index}" data-dlh-palette="{index}" autocomplete="off">'
+                f'{m[3]}{m[4]} data-dlh-scheme="{data[index]["color"]["scheme"]}">')
 
     inner, n = PAIR.subn(pair, form[1])
-    if n != len(schemes):
+    if n != len(data):
         raise PluginError(f"hooks/theme_start.py: {n} radio buttons with a label in the palette form, "
-                          f"{len(schemes)} palettes")
+                          f"{len(data)} palettes")
     page_html = page_html[: form.start()] + f'<form class="md-header__option">{inner}</form>' + page_html[form.end():]
     line = THEME_LINE.search(page_html)
     assert line is not None  # the form held no such line
@@ -100,11 +116,14 @@ def without_theme_script(page_html: str, script: str, schemes: list[str]) -> str
 
 
 def script(data: list[dict[str, dict[str, str]]]) -> str:
-    """hooks/palette.js with the palettes written in."""
+    """hooks/palette.js with the palettes written in and its comments and indentation left out (it
+    is written into every page): a comment is a line of its own or ends a line after " // "."""
     text = SCRIPT.read_text(encoding="utf-8")
     if text.count("/*PALETTES*/") != 1:
         raise PluginError("hooks/palette.js must hold /*PALETTES*/ once")
-    return text.replace("/*PALETTES*/", json.dumps(data, separators=(",", ":")))
+    lines = (re.sub(r"\s+// .*$", "", line).strip() for line in text.splitlines())
+    code = "\n".join(line for line in lines if line and not line.startswith("//"))
+    return code.replace("/*PALETTES*/", json.dumps(data, separators=(",", ":")))
 
 
 JS_CLASS = '<script>document.documentElement.classList.replace("no-js","js")</script>'
@@ -120,7 +139,7 @@ def with_js_class(page_html: str) -> str:
 
 def start(page_html: str) -> str:
     """A page as the build writes it, with all of the above."""
-    return with_js_class(without_theme_script(page_html, _ready["script"], _ready["schemes"]))
+    return with_js_class(without_theme_script(page_html, _ready["script"], _ready["palettes"]))
 
 
 _ready: dict[str, Any] = {}
@@ -129,7 +148,7 @@ _ready: dict[str, Any] = {}
 def on_config(config):
     css = "".join(p.read_text(encoding="utf-8") for p in sorted(PALETTE_CSS.glob("palette.*.min.css")))
     data = palettes(config["theme"]["palette"], primary_colors(css))
-    _ready.update(script=script(data), schemes=[p["color"]["scheme"] for p in data])
+    _ready.update(script=script(data), palettes=data)
     return config
 
 

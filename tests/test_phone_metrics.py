@@ -55,6 +55,7 @@ def test_longest_trace_task_is_the_pages_main_thread_after_navigation_start_only
     meta = [{"name": "thread_name", "ph": "M", "pid": 1, "tid": t, "args": {"name": n}}
             for t, n in ((7, "CrRendererMain"), (8, "Compositor"), (9, "CrRendererMain"))]
     events = [*meta, {"name": "navigationStart", "ts": 1_000_000}, _task(7, 1010, 5, "ParseHTML"),
+              {"name": "navigationStart", "ts": 1_400_000},  # a real trace has several; the first counts
               _task(7, 900, 500),    # before navigation start: the previous page's
               _task(7, 1100, 290),   # the first frame's style and layout, inside one task
               _task(7, 1500, 120),

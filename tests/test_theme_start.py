@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 import sys
 from pathlib import Path
 
@@ -38,7 +39,7 @@ PALETTES = [
 @pytest.fixture()
 def ready() -> None:
     data = theme_start.palettes(PALETTES, {"indigo": "#4051b5"})
-    theme_start._ready.update(script=theme_start.script(data), schemes=["default", "slate"])
+    theme_start._ready.update(script=theme_start.script(data), palettes=data)
 
 
 def test_header_colour_of_each_primary_is_read_from_materials_own_stylesheet() -> None:
@@ -55,6 +56,15 @@ def test_palettes_carry_the_body_attributes_and_the_metas_of_each_scheme() -> No
     assert data[0] == {"color": {"media": "(prefers-color-scheme: light)", "scheme": "default", "primary": "indigo",
                                  "accent": "indigo"}, "meta": {"theme-color": "#4051b5", "color-scheme": "light"}}
     assert data[1]["color"]["scheme"] == "slate" and data[1]["meta"]["color-scheme"] == "dark"
+    # unset or empty names take Material's defaults, spaces become hyphens, as its templates write them
+    plain = [{"media": "(prefers-color-scheme: light)", "toggle": {"name": "a"}, "scheme": None},
+             {"media": "(prefers-color-scheme: dark)", "toggle": {"name": "b"}, "scheme": "slate",
+              "primary": "deep purple", "accent": "light blue"}]
+    data = theme_start.palettes(plain, {"indigo": "#4051b5", "deep-purple": "#7e56c2"})
+    assert data[0]["color"] == {"media": "(prefers-color-scheme: light)", "scheme": "default", "primary": "indigo",
+                                "accent": "indigo"}
+    assert data[1]["color"]["primary"] == "deep-purple" and data[1]["color"]["accent"] == "light-blue"
+    assert data[1]["meta"]["theme-color"] == "#7e56c2"
 
 
 @pytest.mark.parametrize("bad", [
@@ -64,6 +74,9 @@ def test_palettes_carry_the_body_attributes_and_the_metas_of_each_scheme() -> No
     [PALETTES[0], {**PALETTES[1], "scheme": "sepia"}],        # a scheme Material does not have
     [PALETTES[0], {**PALETTES[1], "primary": "mauve"}],       # a primary colour Material does not have
     [PALETTES[0], {k: v for k, v in PALETTES[1].items() if k != "media"}],
+    [PALETTES[0], {**PALETTES[1], "media": "(prefers-color-scheme)"}],  # Material's automatic option
+    [PALETTES[0], PALETTES[1], {**PALETTES[1], "media": "(prefers-color-scheme)"}],  # three palettes
+    [PALETTES[0], {**PALETTES[1], "scheme": "default"}],      # two light palettes: both icons would show
 ])
 def test_palettes_reject_a_configuration_the_switch_cannot_serve(bad: object) -> None:
     with pytest.raises(PluginError, match="palette"):
@@ -91,11 +104,16 @@ def test_materials_bundle_still_reads_the_content_lazy_flag() -> None:
     assert '("content.lazy")' in bundles[0].read_text(encoding="utf-8")
 
 
-def test_script_holds_the_palettes_once_and_no_placeholder() -> None:
+def test_script_holds_the_palettes_once_no_placeholder_no_comment_and_parses() -> None:
     data = theme_start.palettes(PALETTES, {"indigo": "#4051b5"})
     js = theme_start.script(data)
-    assert "/*PALETTES*/" not in js
+    assert "/*PALETTES*/" not in js and "//" not in js and "\n " not in js
     assert js.count(json.dumps(data, separators=(",", ":"))) == 1
+    assert "document.addEventListener(\"change\"" in js and "matchMedia(" in js  # code kept
+    # the browser will parse it: so must Node (no function body is run: new Function only compiles)
+    node = subprocess.run(["node", "-e", "new Function(require('fs').readFileSync(0, 'utf8'))"], input=js,
+                          capture_output=True, text=True)
+    assert node.returncode == 0, node.stderr
 
 
 def test_page_loses_the_bundles_mark_keeps_the_form_and_gains_the_script_after_the_theme_line(ready: None) -> None:
@@ -103,7 +121,8 @@ def test_page_loses_the_bundles_mark_keeps_the_form_and_gains_the_script_after_t
     assert 'data-md-component="palette"' not in out
     assert out.count('<form class="md-header__option">') == 1
     assert out.count('name="__palette"') == 2 and " hidden>" not in out
-    assert 'id="__palette_0" data-dlh-palette="0">' in out and 'id="__palette_1" data-dlh-palette="1">' in out
+    assert 'id="__palette_0" data-dlh-palette="0" autocomplete="off">' in out
+    assert 'id="__palette_1" data-dlh-palette="1" autocomplete="off">' in out
     # the label shown while palette i is in force says which scheme that is
     labels = re.findall(r'<label [^>]*title="([^"]+)"[^>]*data-dlh-scheme="(\w+)">', out)
     assert labels == [("to dark", "default"), ("to light", "slate")]
@@ -118,6 +137,7 @@ def test_page_loses_the_bundles_mark_keeps_the_form_and_gains_the_script_after_t
     PAGE.replace(' class="no-js"', ""),                       # no no-js class to swap
     PAGE.replace(" hidden>", ">"),                            # labels not as Material writes them
     PAGE.replace('id="__palette_1">', 'id="__palette_2">'),   # a button for a palette that is not there
+    PAGE.replace('data-md-color-scheme="slate"', 'data-md-color-scheme="default"'),  # not mkdocs.yml's palette
 ])
 def test_page_not_shaped_as_material_writes_it_fails_the_build(ready: None, broken: str) -> None:
     with pytest.raises(PluginError, match="theme_start"):

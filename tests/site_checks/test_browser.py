@@ -269,11 +269,21 @@ def test_palette_switch_follows_the_system_from_the_first_paint_and_keeps_the_re
     chosen = page.evaluate(PALETTE_STATE_JS)
     page.reload(wait_until="load")
     reloaded = page.evaluate(PALETTE_STATE_JS)
-    page.emulate_media(color_scheme="dark" if system == "light" else "light")  # a stored choice wins
+    opposite = "dark" if system == "light" else "light"
+
+    def system_is(scheme: str) -> None:  # media query listeners run as the next frames are drawn
+        page.emulate_media(color_scheme=scheme)
+        page.evaluate("new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(r))))")
+
+    system_is(opposite)  # a stored choice wins over the system, either way
+    system_is(system)
     flipped = page.evaluate(PALETTE_STATE_JS)
     page.focus("input[name=__palette]")
     page.keyboard.press("Enter")  # the theme's rule: Enter moves to the next palette
     entered = page.evaluate(PALETTE_STATE_JS)
+    page.evaluate("localStorage.clear()")  # no choice stored: the page follows the system
+    system_is(opposite)
+    followed = page.evaluate(PALETTE_STATE_JS)
     context.close()
     indigo = "rgb(64, 81, 181)"  # Material's indigo header, #4051b5
     dark = {"default": "light", "slate": "dark"}
@@ -284,6 +294,7 @@ def test_palette_switch_follows_the_system_from_the_first_paint_and_keeps_the_re
     assert (reloaded["scheme"], reloaded["atContent"], reloaded["icons"]) == (other, other, [other]), reloaded
     assert flipped["scheme"] == other, flipped
     assert (entered["scheme"], entered["icons"]) == (first, [first]), entered
+    assert (followed["scheme"], followed["icons"], followed["metas"]["color-scheme"]) == (other, [other], dark[other])
     assert not errors, errors
 
 

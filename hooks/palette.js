@@ -44,9 +44,13 @@
 
   apply(stored() === null ? matching() : stored());
   palettes.forEach(function (palette) { // while the reader has not chosen, follow the system
-    matchMedia(palette.color.media).addEventListener("change", function () {
-      if (stored() === null) switchTo(matching());
+    matchMedia(palette.color.media).addEventListener("change", function () { // each query that flips calls
+      if (stored() === null && matching() !== current) switchTo(matching());
     });
+  });
+
+  window.addEventListener("pageshow", function (event) { // back from the cache: a choice made since
+    if (event.persisted) switchTo(stored() === null ? matching() : stored());
   });
 
   document.addEventListener("change", function (event) {

@@ -117,7 +117,9 @@ def without_theme_script(page_html: str, script: str, data: list[dict[str, dict[
 
 def script(data: list[dict[str, dict[str, str]]]) -> str:
     """hooks/palette.js with the palettes written in and its comments and indentation left out (it
-    is written into every page): a comment is a line of its own or ends a line after " // "."""
+    is written into every page): a comment is a line of its own or ends a line after " // ". So
+    palette.js holds no "//" inside a string or regular expression and no multi-line template
+    literal (the unit test parses the result with Node and finds no "//" left)."""
     text = SCRIPT.read_text(encoding="utf-8")
     if text.count("/*PALETTES*/") != 1:
         raise PluginError("hooks/palette.js must hold /*PALETTES*/ once")

@@ -168,9 +168,9 @@ def phone(site: Path, top: int = 5, loads: int = 3) -> list[tuple[str, dict[str,
             runs = [measure(browser, base + rel + "/") for _ in range(loads)]
             medians = {}
             for k in runs[0]:
-                seen = [r[k] for r in runs if r[k] is not None]  # a trace may lack a measure: None
-                if k != "moved":
-                    medians[k] = statistics.median(seen) if seen else None
+                seen = [r[k] for r in runs]
+                if k != "moved":  # a trace may lack a measure (None): then no median of fewer loads
+                    medians[k] = None if None in seen else statistics.median(seen)
             out.append(("/" + rel + "/", medians))
         browser.close()
     return out

@@ -243,6 +243,10 @@ PALETTE_STATE_JS = r"""() => ({
   header: getComputedStyle(document.querySelector(".md-header")).backgroundColor,
   stored: Object.keys(localStorage).filter(k => k.endsWith("__palette")).length,
 })"""
+# Counts the times <body> is marked as switching (the theme's CSS: no colour transitions meanwhile).
+SWITCHING_JS = r"""() => { window.__switching = 0;
+  new MutationObserver(() => { if (document.body.hasAttribute("data-md-color-switching")) window.__switching++; })
+      .observe(document.body, {attributes: true, attributeFilter: ["data-md-color-switching"]}); }"""
 # Before any page script: the palette <body> holds when the page's content starts to be parsed.
 SCHEME_AT_CONTENT_JS = r"""
 new MutationObserver((_, observer) => {
@@ -265,8 +269,10 @@ def test_palette_switch_follows_the_system_from_the_first_paint_and_keeps_the_re
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(built.url + "losses/softmax/", wait_until="load")
     start = page.evaluate(PALETTE_STATE_JS)
+    page.evaluate(SWITCHING_JS)
     page.locator(".md-header__option label:visible").click()
     chosen = page.evaluate(PALETTE_STATE_JS)
+    marked_on_tap = page.evaluate("window.__switching")
     page.reload(wait_until="load")
     reloaded = page.evaluate(PALETTE_STATE_JS)
     opposite = "dark" if system == "light" else "light"
@@ -275,15 +281,17 @@ def test_palette_switch_follows_the_system_from_the_first_paint_and_keeps_the_re
         page.emulate_media(color_scheme=scheme)
         page.evaluate("new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(r))))")
 
-    system_is(opposite)  # a stored choice wins over the system, either way
-    system_is(system)
+    system_is(opposite)  # a stored choice wins over the system (the first flip asks for it anyway;
+    system_is(system)     # the flip back must not take the page with it)
     flipped = page.evaluate(PALETTE_STATE_JS)
     page.focus("input[name=__palette]")
     page.keyboard.press("Enter")  # the theme's rule: Enter moves to the next palette
     entered = page.evaluate(PALETTE_STATE_JS)
     page.evaluate("localStorage.clear()")  # no choice stored: the page follows the system
+    page.evaluate(SWITCHING_JS)
     system_is(opposite)
     followed = page.evaluate(PALETTE_STATE_JS)
+    marked_on_follow = page.evaluate("[window.__switching, document.body.hasAttribute('data-md-color-switching')]")
     context.close()
     indigo = "rgb(64, 81, 181)"  # Material's indigo header, #4051b5
     dark = {"default": "light", "slate": "dark"}
@@ -294,8 +302,47 @@ def test_palette_switch_follows_the_system_from_the_first_paint_and_keeps_the_re
     assert (reloaded["scheme"], reloaded["atContent"], reloaded["icons"]) == (other, other, [other]), reloaded
     assert flipped["scheme"] == other, flipped
     assert (entered["scheme"], entered["icons"]) == (first, [first]), entered
-    assert (followed["scheme"], followed["icons"], followed["metas"]["color-scheme"]) == (other, [other], dark[other])
+    follows = (followed["scheme"], followed["icons"], followed["metas"]["color-scheme"])
+    assert follows == (other, [other], dark[other]), followed
+    assert marked_on_tap == 1 and marked_on_follow == [1, False], (marked_on_tap, marked_on_follow)
     assert not errors, errors
+
+
+@pytest.mark.parametrize("page_cache", [False, True])
+def test_palette_chosen_on_the_next_page_holds_after_going_back(built: Built, browser: Any,
+                                                                page_cache: bool) -> None:
+    """Back to a page whose radio buttons the browser could restore (Playwright's Chromium keeps no
+    back/forward cache) or that it keeps whole in its back/forward cache (as Chrome does)."""
+    from .conftest import CHROMIUM, CHROMIUM_ARGS
+
+    def visit(b: Any) -> list[Any]:
+        context = b.new_context(color_scheme="light")
+        page = context.new_page()
+        state = """() => [document.body.getAttribute("data-md-color-scheme"),
+            [...document.querySelectorAll("input[name=__palette]")].map(i => i.checked), window.__kept || false]"""
+        page.goto(built.url + "losses/softmax/", wait_until="load")
+        page.evaluate("window.__kept = true")  # survives only in the back/forward cache
+        page.locator(".md-header__option label:visible").click()  # dark on the first page
+        page.goto(built.url + "losses/", wait_until="load")
+        page.locator(".md-header__option label:visible").click()  # light again on the second
+        page.go_back(wait_until="commit")
+        page.wait_for_function("document.readyState === 'complete'")
+        page.evaluate("new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+        back = page.evaluate(state)
+        page.locator(".md-header__option label:visible").click()  # and the switch still switches
+        tapped = page.evaluate(state)
+        context.close()
+        return [back, tapped]
+
+    if page_cache:
+        b = browser.browser_type.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True,
+                                        ignore_default_args=["--disable-back-forward-cache"])
+        back, tapped = visit(b)
+        b.close()
+    else:
+        back, tapped = visit(browser)
+    assert back == ["default", [True, False], page_cache], back
+    assert tapped[:2] == ["slate", [False, True]], tapped
 
 
 def test_every_code_block_gets_its_copy_button_once_it_is_scrolled_into_view(built: Built, browser: Any) -> None:

@@ -12,7 +12,8 @@
   function apply(index) {
     var palette = palettes[index];
     current = index;
-    if (inputs()[index]) inputs()[index].checked = true; // so a tap on the other label is a change
+    var input = inputs()[index];
+    if (input) input.checked = true; // so a tap on the other label is a change
     for (var key in palette.color) document.body.setAttribute("data-md-color-" + key, palette.color[key]);
     for (var name in palette.meta) {
       if (!metas[name]) {
@@ -45,7 +46,8 @@
   apply(stored() === null ? matching() : stored());
   palettes.forEach(function (palette) { // while the reader has not chosen, follow the system
     matchMedia(palette.color.media).addEventListener("change", function () { // each query that flips calls
-      if (stored() === null && matching() !== current) switchTo(matching());
+      var index = matching();
+      if (stored() === null && index !== current) switchTo(index);
     });
   });
 

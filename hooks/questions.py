@@ -48,14 +48,19 @@ def row_id(seed: str) -> str:
     return "q-" + re.sub(r"[^0-9A-Za-z]+", "-", seed).strip("-").lower()
 
 
-def read_nav(mkdocs_yml: Path = ROOT / "mkdocs.yml") -> list:
-    """The `nav` of mkdocs.yml outside a build (scripts, tests): its !ENV and Python tags read as None."""
+def read_config(mkdocs_yml: Path = ROOT / "mkdocs.yml") -> dict:
+    """mkdocs.yml outside a build (scripts, tests): its !ENV and Python tags read as None."""
 
     class Loader(yaml.SafeLoader):
         pass
 
     Loader.add_multi_constructor("", lambda loader, suffix, node: None)
-    return yaml.load(mkdocs_yml.read_text(encoding="utf-8"), Loader=Loader)["nav"]
+    return yaml.load(mkdocs_yml.read_text(encoding="utf-8"), Loader=Loader)
+
+
+def read_nav(mkdocs_yml: Path = ROOT / "mkdocs.yml") -> list:
+    """The `nav` of mkdocs.yml outside a build (`read_config`)."""
+    return read_config(mkdocs_yml)["nav"]
 
 
 def chapters(nav: list) -> list[tuple[str, list[str]]]:

@@ -9,11 +9,11 @@ import sys
 from pathlib import Path
 
 import pytest
-import yaml
 from mkdocs.exceptions import PluginError
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "hooks"))
+import questions  # noqa: E402
 import theme_start  # noqa: E402
 
 # The shape of what Material 9.8.1 writes for two palettes with toggles (attributes as in its output).
@@ -84,12 +84,7 @@ def test_palettes_reject_a_configuration_the_switch_cannot_serve(bad: object) ->
 
 
 def test_the_site_configuration_is_one_the_switch_serves() -> None:
-    class Loader(yaml.SafeLoader):
-        pass
-
-    Loader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
-    Loader.add_constructor("!ENV", lambda loader, node: None)
-    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader)
+    config = questions.read_config()
     css = "".join(p.read_text(encoding="utf-8") for p in theme_start.PALETTE_CSS.glob("palette.*.min.css"))
     assert len(theme_start.palettes(config["theme"]["palette"], theme_start.primary_colors(css))) == 2
     assert "hooks/theme_start.py" in config["hooks"]

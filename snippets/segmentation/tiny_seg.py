@@ -102,7 +102,7 @@ def dice_loss_torch(logits: torch.Tensor, y: torch.Tensor, eps: float = 1.0) -> 
 
 # --8<-- [start:train]
 def train_seg(seed: int, arch: str = "unet", loss: str = "ce", rare: bool = True, n_train: int = 256,
-              steps: int = 200, batch: int = 8, lr: float = 1e-2) -> nn.Module:
+              steps: int = 120, batch: int = 8, lr: float = 2e-2) -> nn.Module:
     """Adam on cross-entropy, soft Dice, or their sum, on one seed's synthetic shapes."""
     if arch not in ARCHS or loss not in LOSSES:
         raise ValueError(f"arch must be one of {ARCHS} and loss one of {LOSSES}, got {arch!r}, {loss!r}")
@@ -189,8 +189,9 @@ def experiment_claims(scores: dict[tuple[str, str], np.ndarray]) -> dict[str, bo
         "FCN with CE: rare-class IoU < 0.1 on every seed": bool((fcn[:, 3] < 0.1).all()),
         "Dice: rare-class IoU > 0.3 on every seed": bool((dice[:, 3] > 0.3).all()),
         "CE+Dice: median rare-class IoU > 0.3": bool(np.median(both[:, 3]) > 0.3),
-        "CE+Dice: rare-class IoU < 0.05 on at least one seed": bool((both[:, 3] < 0.05).any()),
-        "Dice: square IoU > 0.3 below CE's on at least one seed": bool((unet[:, 1] - dice[:, 1] > 0.3).any()),
+        "CE+Dice: rare-class IoU < 0.05 on two of the seeds": int((both[:, 3] < 0.05).sum()) == 2,
+        "Dice: bar IoU > 0.3 below CE's on one seed, within 0.1 of it on the others":
+            int((unet[:, 2] - dice[:, 2] > 0.3).sum()) == 1 and int((np.abs(unet[:, 2] - dice[:, 2]) < 0.1).sum()) == 4,
     }
 # --8<-- [end:claims]
 

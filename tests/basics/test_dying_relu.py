@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 import torch
@@ -107,6 +109,19 @@ def test_dead_claims_read_the_grid() -> None:
     claims = dead_claims(grid)
     assert claims["ReLU b0 0 and -0.5: no dead unit after training"]
     assert not claims["ReLU b0 -1.5: dead 34%-40% at init, 30%-40% after, accuracy 9%-18%"]
+    unstable = ("lr 1.5, 2.0: dead 30%-50% on every seed; lr 1.5 accuracy < 60% on every seed, lowest at chance; "
+                "lr 2.0 median accuracy at chance (about 10%)")
+    assert not claims[unstable]
+    stable = [run] * 3  # 学习率 0.1、0.3、1.0
+    lr15 = DeadRun(np.full(5, 0.4), np.array([0.3, 0.35, 0.4, 0.45, 0.5]), np.array([0.1, 0.2, 0.44, 0.52, 0.59]),
+                   np.ones(5, dtype=bool))
+    lr20 = DeadRun(np.full(5, 0.4), np.full(5, 0.45), np.array([0.1, 0.1, 0.3, 0.1, 0.1]), np.ones(5, dtype=bool))
+    assert dead_claims({**grid, "relu_lr": [*stable, lr15, lr20]})[unstable]
+    for bad in (replace(lr15, dead_final=lr15.dead_final - 0.05),       # 一个种子死单元 25%
+                replace(lr15, accuracy=lr15.accuracy + 0.02),             # 一个种子 61%
+                replace(lr15, accuracy=lr15.accuracy + 0.01 * (lr15.accuracy < 0.11) * 2)):  # 最低 12%: 不在随机水平
+        assert not dead_claims({**grid, "relu_lr": [*stable, bad, lr20]})[unstable]
+    assert not dead_claims({**grid, "relu_lr": [*stable, lr15, replace(lr20, accuracy=lr20.accuracy + 0.03)]})[unstable]
     with pytest.raises(ValueError, match="grid"):
         dead_claims({"relu_bias": []})
 

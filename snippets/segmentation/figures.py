@@ -160,21 +160,24 @@ def seg_dice_vs_ce_gradient() -> Figure:
 # The statements experiment.md makes; the figure refuses to render if a run contradicts one.
 _EXPECTED_CLAIMS = {
     "U-Net beats FCN on bg, square and bar, every seed": True,
-    "gap on the thin bar > 0.25 on every seed": True,
+    "gap on the thin bar > 0.2 on every seed": True,
     "gap on the square < gap on the bar on every seed": True,
     "CE alone: rare-class IoU < 0.1 on every seed": True,
     "FCN with CE: rare-class IoU < 0.1 on every seed": True,
-    "Dice: rare-class IoU > 0.3 on every seed": True,
+    "Dice: rare-class IoU > 0.1 on every seed, median > 0.3": True,
     "CE+Dice: median rare-class IoU > 0.3": True,
-    "CE+Dice: rare-class IoU < 0.05 on two of the seeds": True,
-    "Dice: bar IoU > 0.3 below CE's on one seed, within 0.1 of it on the others": True,
+    "CE+Dice: rare-class IoU < 0.05 on at least one seed": True,
+    "Dice vs CE on square and bar: higher on some seeds, lower on others": True,
 }
-# (median, min, max) over the 5 seeds as experiment.md quotes them, to 2 decimals; checked within 0.05.
+# The (median, min, max) over the 5 seeds that experiment.md quotes (None: not quoted) and how far a run
+# may be from them. Under the avx2 and sse kernel sets (oneDNN's AVX2 and SSE4.1 convolutions among
+# them) the bar gap's median moves by up to 0.02, its maximum by 0.05, the square gap's by 0.01, the
+# rare class's medians by 0.05 (Dice) and 0.08 (CE+Dice): the page gives those two to one decimal.
 _STATED = {
-    "bar gap": (0.46, 0.29, 0.51),
-    "square gap": (0.13, 0.08, 0.16),
-    "Dice rare": (0.40, 0.35, 0.59),
-    "CE+Dice rare": (0.51, 0.0, 0.58),
+    "bar gap": ((0.45, None, None), 0.05),
+    "square gap": ((0.13, 0.08, 0.16), 0.05),
+    "Dice rare": ((0.4, None, None), 0.1),
+    "CE+Dice rare": ((0.5, None, None), 0.1),
 }
 
 
@@ -195,8 +198,8 @@ def seg_experiment_scores() -> Figure:
     claims = experiment_claims(scores)
     wrong = [k for k, v in _EXPECTED_CLAIMS.items() if claims[k] != v]
     summary = experiment_summary(scores)
-    wrong += [f"{k}: {np.round(summary[k], 3)}" for k, v in _STATED.items()
-              if not np.allclose(summary[k], v, atol=0.05)]
+    wrong += [f"{k}: {np.round(summary[k], 3)}" for k, (quoted, tol) in _STATED.items()
+              if any(q is not None and abs(got - q) > tol for got, q in zip(summary[k], quoted, strict=True))]
     if wrong:
         raise ValueError(f"the runs contradict the page: {wrong}")
     fig, axes = new_figure("full", ncols=2, sharey=True)

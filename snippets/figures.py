@@ -24,19 +24,23 @@ FIGURE_MODULES = tuple(sorted(f"snippets.{p.parent.name}.figures" for p in Path(
 
 _REGISTRY: dict[str, FigureFn] = {}
 _MEASURED: dict[str, str] = {}
+_CHECKS: dict[str, str] = {}
 
 
-def figure(name: str, *, measured: str | None = None) -> Callable[[FigureFn], FigureFn]:
+def figure(name: str, *, measured: str | None = None, checks: str | None = None) -> Callable[[FigureFn], FigureFn]:
     """Decorator that registers a figure function under ``name`` (lowercase, digits, '-').
 
     ``measured`` marks a figure that shows a measurement of the machine that builds the site (e.g.
     latency ratios) and says what it measures: such a figure is the one output two clean builds
     may not reproduce byte for byte, and its caption must say it was measured on the build machine.
+    ``checks`` marks a figure whose function raises when its runs contradict what the page states,
+    and says what it checks: tests/test_figure_checks.py renders those under another kernel set.
     """
     if not name or not all(c.isdigit() or c == "-" or "a" <= c <= "z" for c in name):
         raise ValueError(f"figure name must use a-z, 0-9 and '-', got {name!r}")
-    if measured is not None and (not isinstance(measured, str) or not measured.strip()):
-        raise ValueError(f"measured must say what the figure measures, got {measured!r}")
+    for arg, value in (("measured", measured), ("checks", checks)):
+        if value is not None and (not isinstance(value, str) or not value.strip()):
+            raise ValueError(f"{arg} must say what the figure {arg}, got {value!r}")
 
     def register(fn: FigureFn) -> FigureFn:
         if name in _REGISTRY and _REGISTRY[name] is not fn:
@@ -44,9 +48,17 @@ def figure(name: str, *, measured: str | None = None) -> Callable[[FigureFn], Fi
         _REGISTRY[name] = fn
         if measured is not None:
             _MEASURED[name] = measured
+        if checks is not None:
+            _CHECKS[name] = checks
         return fn
 
     return register
+
+
+def checking() -> dict[str, str]:
+    """The registered figures that check their page's statements against their runs, and what each checks."""
+    registry()
+    return dict(sorted(_CHECKS.items()))
 
 
 def measured() -> dict[str, str]:

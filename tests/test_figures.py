@@ -38,6 +38,7 @@ def temporary_figure() -> Iterator[Register]:
     for name in names:
         figures._REGISTRY.pop(name, None)
         figures._MEASURED.pop(name, None)
+        figures._CHECKS.pop(name, None)
 
 
 def _plot(title_pt: float = 10, tick_pt: float | None = None) -> Callable[[], Figure]:
@@ -146,16 +147,20 @@ def test_a_name_registered_twice_is_refused(temporary_figure: Register) -> None:
         figures.figure("test-twice")(_plot())
 
 
-def test_a_measured_figure_says_what_it_measures(temporary_figure: Register) -> None:
-    with pytest.raises(ValueError, match="measured must say what"):
-        figures.figure("test-measured-empty", measured=" ")
-    assert "test-measured-empty" not in figures._REGISTRY
-    figures.figure("test-measured", measured="latency of two networks on this CPU")(_plot())
-    temporary_figure("test-measured", figures._REGISTRY["test-measured"])  # removed after the test
-    temporary_figure("test-unmeasured", _plot())
-    found = figures.measured()
-    assert found["test-measured"] == "latency of two networks on this CPU"
-    assert "test-unmeasured" not in found
+@pytest.mark.parametrize(("arg", "listed"), [("measured", figures.measured), ("checks", figures.checking)])
+def test_a_marked_figure_says_what_it_measures_or_checks(
+    temporary_figure: Register, arg: str, listed: Callable[[], dict[str, str]]
+) -> None:
+    for bad in (" ", "", b"claims"):
+        with pytest.raises(ValueError, match=f"{arg} must say what"):
+            figures.figure(f"test-{arg}-bad", **{arg: bad})
+    assert f"test-{arg}-bad" not in figures._REGISTRY
+    figures.figure(f"test-{arg}", **{arg: "what this figure shows of the machine or the page"})(_plot())
+    temporary_figure(f"test-{arg}", figures._REGISTRY[f"test-{arg}"])  # removed after the test
+    temporary_figure(f"test-not-{arg}", _plot())
+    found = listed()
+    assert found[f"test-{arg}"] == "what this figure shows of the machine or the page"
+    assert f"test-not-{arg}" not in found
 
 
 def test_a_measured_figure_is_recoloured_as_drawn() -> None:

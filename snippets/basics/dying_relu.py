@@ -173,11 +173,12 @@ def dead_claims(grid: dict[str, list[DeadRun]]) -> dict[str, bool]:
         "lr 0.1-1.0: dead at most 1.6%, accuracy >= 93%": all(
             np.all(lr[v].dead_final <= 0.016) and np.all(lr[v].accuracy >= 0.93) for v in (0.1, 0.3, 1.0)),
         # 步长大到训练不稳定: 哪个种子落到哪里随数值内核而变 (学习率 1.5 的准确率中位数在三组内核下为
-        # 20%、44%、36%), 所以只写每组内核下都成立的: 死单元的范围、准确率的上限和 2.0 的随机水平
-        "lr 1.5, 2.0: dead 30%-50% on every seed; lr 1.5 accuracy < 60% on every seed, lowest at chance; "
-        "lr 2.0 median accuracy at chance (about 10%)": bool(
+        # 20%、44%、36%), 所以只写每组内核下都成立的: 死单元的范围 (三组内核下都到 64/128 = 50%, 上限留一点余量)、
+        # 准确率的上限和 2.0 的随机水平
+        "lr 1.5, 2.0: dead about a third to a half (30%-55%) on every seed; lr 1.5 accuracy < 60% on every seed, "
+        "lowest at chance; lr 2.0 median accuracy at chance (about 10%)": bool(
             np.all((np.concatenate([lr[1.5].dead_final, lr[2.0].dead_final]) >= 0.3)
-                   & (np.concatenate([lr[1.5].dead_final, lr[2.0].dead_final]) <= 0.5))
+                   & (np.concatenate([lr[1.5].dead_final, lr[2.0].dead_final]) <= 0.55))
             and np.all(lr[1.5].accuracy < 0.6) and lr[1.5].accuracy.min() < 0.11
             and 0.09 <= np.median(lr[2.0].accuracy) <= 0.12),
     }

@@ -366,7 +366,7 @@ def relu_vs_saturating_depth() -> Figure:
     return fig
 
 
-@figure("dying-relu")
+@figure("dying-relu", checks="dying_relu.md's dead-unit shares and accuracies")
 def dying_relu_figure() -> Figure:
     """Dead share of hidden units on held-out digits vs initial bias (ReLU, Leaky ReLU) and vs learning rate."""
     grid = dead_grid()
@@ -448,7 +448,7 @@ def selu_self_normalizing() -> Figure:
     return fig
 
 
-@figure("classic-vs-mlp")
+@figure("classic-vs-mlp", checks="dl_vs_ml.md's classical-model and MLP comparison")
 def classic_vs_mlp() -> Figure:
     """Held-out accuracy on load_breast_cancer against the number of training samples, three models, 5 seeds."""
     sizes = (20, 50, 100)

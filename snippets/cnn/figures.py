@@ -225,7 +225,7 @@ def conv_sampling_grids() -> Figure:
     return fig
 
 
-@figure("gradcam-occlusion")
+@figure("gradcam-occlusion", checks="visualize.md's accuracy and Grad-CAM/occlusion correlation")
 def gradcam_occlusion() -> Figure:
     """Test digits (seed 0) with the Grad-CAM of the predicted class and the occlusion map."""
     from snippets.cnn.gradcam import gradcam_occlusion_runs

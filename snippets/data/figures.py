@@ -53,7 +53,7 @@ def imbalance_per_class_recall() -> Figure:
     return fig
 
 
-@figure("imbalance-remedies")
+@figure("imbalance-remedies", checks="imbalance.md's per-class recall comparisons")
 def imbalance_remedies() -> Figure:
     """Balanced accuracy and mean minority recall of every remedy (median and range over seeds)."""
     runs = imbalance_runs()
@@ -77,7 +77,7 @@ def imbalance_remedies() -> Figure:
     return fig
 
 
-@figure("dimred-accuracy-vs-k")
+@figure("dimred-accuracy-vs-k", checks="dim_reduction.md's accuracy comparisons")
 def dimred_accuracy_vs_k() -> Figure:
     """Test accuracy and forward multiply-adds of an MLP after PCA / random projection to k dims."""
     runs = dimred_runs()
@@ -127,7 +127,7 @@ def pca_low_variance() -> Figure:
     return fig
 
 
-@figure("tta-ensemble")
+@figure("tta-ensemble", checks="improve_accuracy.md's TTA and ensemble comparisons")
 def tta_ensemble_figure() -> Figure:
     """Test accuracy per seed of one model, with TTA, a 2-model ensemble and both (lines join a seed)."""
     runs = tta_ensemble_runs()
@@ -406,7 +406,7 @@ def transfer_methods() -> Figure:
 # --- augmentation ---
 
 
-@figure("shift-augmentation")
+@figure("shift-augmentation", checks="augmentation.md's shift-augmentation comparison")
 def shift_augmentation() -> Figure:
     """Validation accuracy and train-validation gap of a small CNN on 50 digits, with and without shifts."""
     from snippets.data.augment_experiment import shift_aug_claims, shift_aug_runs

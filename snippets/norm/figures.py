@@ -270,7 +270,7 @@ def _require(claims: dict[str, bool], page: str) -> None:
         raise AssertionError(f"{page} claims no longer hold: {failed}")
 
 
-@figure("bn-step-loss")
+@figure("bn-step-loss", checks="bn_why.md's loss comparison of plain and BN nets")
 def bn_step_loss() -> Figure:
     """Per-step minibatch loss at three learning rates: no BN, BN, BN with noise injected after it."""
     from snippets.norm.bn_why import KINDS, LRS, bn_step_runs

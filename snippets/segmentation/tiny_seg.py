@@ -191,8 +191,8 @@ def experiment_claims(scores: dict[tuple[str, str], np.ndarray]) -> dict[str, bo
                                                                        and np.median(dice[:, 3]) > 0.3),
         "CE+Dice: median rare-class IoU > 0.3": bool(np.median(both[:, 3]) > 0.3),
         "CE+Dice: rare-class IoU < 0.05 on at least one seed": bool((both[:, 3] < 0.05).any()),
-        "Dice vs CE on square and bar: higher on some seeds, lower on others": bool(
-            ((unet[:, 1:3] - dice[:, 1:3] > 0).any(0) & (unet[:, 1:3] - dice[:, 1:3] < 0).any(0)).all()),
+        "Dice vs CE on square and bar: never 0.1 above on a seed, more than 0.05 below on some seed": bool(
+            (dice[:, 1:3] - unet[:, 1:3]).max() < 0.1 and (unet[:, 1:3] - dice[:, 1:3]).max() > 0.05),
     }
 # --8<-- [end:claims]
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import numpy as np
 import pytest
 import torch
@@ -109,19 +107,25 @@ def test_dead_claims_read_the_grid() -> None:
     claims = dead_claims(grid)
     assert claims["ReLU b0 0 and -0.5: no dead unit after training"]
     assert not claims["ReLU b0 -1.5: dead 34%-40% at init, 30%-40% after, accuracy 9%-18%"]
-    unstable = ("lr 1.5, 2.0: dead 30%-50% on every seed; lr 1.5 accuracy < 60% on every seed, lowest at chance; "
-                "lr 2.0 median accuracy at chance (about 10%)")
+    unstable = ("lr 1.5, 2.0: dead about a third to a half (30%-55%) on every seed; lr 1.5 accuracy < 60% on every "
+                "seed, lowest at chance; lr 2.0 median accuracy at chance (about 10%)")
     assert not claims[unstable]
     stable = [run] * 3  # 学习率 0.1、0.3、1.0
-    lr15 = DeadRun(np.full(5, 0.4), np.array([0.3, 0.35, 0.4, 0.45, 0.5]), np.array([0.1, 0.2, 0.44, 0.52, 0.59]),
-                   np.ones(5, dtype=bool))
-    lr20 = DeadRun(np.full(5, 0.4), np.full(5, 0.45), np.array([0.1, 0.1, 0.3, 0.1, 0.1]), np.ones(5, dtype=bool))
-    assert dead_claims({**grid, "relu_lr": [*stable, lr15, lr20]})[unstable]
-    for bad in (replace(lr15, dead_final=lr15.dead_final - 0.05),       # 一个种子死单元 25%
-                replace(lr15, accuracy=lr15.accuracy + 0.02),             # 一个种子 61%
-                replace(lr15, accuracy=lr15.accuracy + 0.01 * (lr15.accuracy < 0.11) * 2)):  # 最低 12%: 不在随机水平
-        assert not dead_claims({**grid, "relu_lr": [*stable, bad, lr20]})[unstable]
-    assert not dead_claims({**grid, "relu_lr": [*stable, lr15, replace(lr20, accuracy=lr20.accuracy + 0.03)]})[unstable]
+    dead15, acc15 = np.array([0.3, 0.35, 0.4, 0.45, 0.55]), np.array([0.1, 0.2, 0.44, 0.52, 0.59])
+    acc20 = np.array([0.1, 0.1, 0.3, 0.1, 0.1])
+
+    def holds(dead: np.ndarray = dead15, acc: np.ndarray = acc15, acc2: np.ndarray = acc20) -> bool:
+        lr15 = DeadRun(np.full(5, 0.4), dead, acc, np.ones(5, dtype=bool))
+        lr20 = DeadRun(np.full(5, 0.4), np.full(5, 0.45), acc2, np.ones(5, dtype=bool))
+        return dead_claims({**grid, "relu_lr": [*stable, lr15, lr20]})[unstable]
+
+    assert holds()
+    assert not holds(dead=dead15 - np.array([0.01, 0, 0, 0, 0]))            # 一个种子死单元 29%
+    assert not holds(dead=dead15 + np.array([0, 0, 0, 0, 0.01]))            # 一个种子 56%
+    assert not holds(acc=acc15 + np.array([0, 0, 0, 0, 0.02]))              # 最高的种子 61%
+    assert not holds(acc=acc15 + np.array([0.02, 0, 0, 0, 0]))              # 最低的 12%: 不在随机水平
+    assert not holds(acc2=acc20 - 0.02)                                     # 学习率 2.0 的中位数 8%
+    assert not holds(acc2=acc20 + 0.03)                                     # 13%
     with pytest.raises(ValueError, match="grid"):
         dead_claims({"relu_bias": []})
 

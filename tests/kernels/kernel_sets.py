@@ -1,8 +1,9 @@
 """Numeric kernel sets: the same wheels, told to take other SIMD/BLAS/threading paths.
 
 NumPy picks AVX-512 or AVX2 loops at run time, OpenBLAS a core-specific GEMM, torch its CPU
-capability for its own kernels and oneDNN (which computes torch's convolutions) an ISA of its own,
-and both reduce in a thread-count-dependent order. A page whose printed numbers change
+capability for its own kernels, oneDNN (which computes torch's convolutions) and MKL (torch's BLAS,
+on Intel CPUs; on others it takes a generic path) an ISA of their own, and all reduce in a
+thread-count-dependent order. A page whose printed numbers change
 under any of these would read differently depending on which machine built the site. Each set below
 names the environment that forces an older path, and what the CPU must have for the set to differ
 from the native run (a feature the CPU lacks cannot be disabled: such a set is skipped, and the skip
@@ -26,7 +27,7 @@ class KernelSet:
     needs: str  # the hardware feature whose absence makes this set equal to the native run
     expect_torch: str | None = None  # torch.backends.cpu.get_cpu_capability() inside the run
     expect_numpy_off: tuple[str, ...] = field(default=())  # NumPy features that must read False
-    expect_onednn: str | None = None  # the ISA oneDNN (torch's convolutions) reports inside the run
+    expect_onednn: str | None = None  # the ISA of the kernel oneDNN runs a convolution with inside the run
 
 
 _ONE_THREAD = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
@@ -41,14 +42,15 @@ KERNEL_SETS: dict[str, KernelSet] = {
     "avx2": KernelSet(
         "avx2",
         {"NPY_DISABLE_CPU_FEATURES": _NO_AVX512, "OPENBLAS_CORETYPE": "Haswell", "ATEN_CPU_CAPABILITY": "avx2",
-         "ONEDNN_MAX_CPU_ISA": "AVX2", **_ONE_THREAD},
-        needs="AVX512F", expect_torch="AVX2", expect_numpy_off=("X86_V4", "AVX512_SKX"), expect_onednn="Intel AVX2",
+         "ONEDNN_MAX_CPU_ISA": "AVX2", "MKL_ENABLE_INSTRUCTIONS": "AVX2", **_ONE_THREAD},
+        needs="AVX512F", expect_torch="AVX2", expect_numpy_off=("X86_V4", "AVX512_SKX"), expect_onednn="avx2",
     ),
     "sse": KernelSet(
         "sse",
         {"NPY_DISABLE_CPU_FEATURES": "X86_V3 " + _NO_AVX512, "OPENBLAS_CORETYPE": "Sandybridge",
-         "ATEN_CPU_CAPABILITY": "default", "ONEDNN_MAX_CPU_ISA": "SSE41", **_ONE_THREAD},
-        needs="AVX2", expect_torch="DEFAULT", expect_numpy_off=("X86_V3", "X86_V4"), expect_onednn="Intel SSE4.1",
+         "ATEN_CPU_CAPABILITY": "default", "ONEDNN_MAX_CPU_ISA": "SSE41", "MKL_ENABLE_INSTRUCTIONS": "SSE4_2",
+         **_ONE_THREAD},
+        needs="AVX2", expect_torch="DEFAULT", expect_numpy_off=("X86_V3", "X86_V4"), expect_onednn="sse41",
     ),
     "one-thread": KernelSet("one-thread", dict(_ONE_THREAD), needs="cores"),
 }

@@ -50,6 +50,11 @@ SEARCH = ROOT / "search"
 ARTICLE = '<article class="md-content__inner md-typeset">'
 EXCLUDE = [".katex", ".headerlink", ".anchor-link", ".jp-OutputArea", ".md-source-file"]
 SIZE = re.compile(r"(\d+)\s*×\s*(\d+)")
+# The page's address on the site (site_url + path): `mkdocs serve` and `make bench` build with other
+# site_urls than `mkdocs build`, and the index, kept by a hash of what Pagefind reads, was rebuilt
+# (~6 s, in the background of the first rebuild under serve) for a difference Pagefind does not use:
+# it names results by their file's path.
+CANONICAL = re.compile(r'<link rel="canonical" href="[^"]*">\n?')
 # The question index and the home page list every question (title and first sentence): indexed,
 # they would match nearly every query ahead of the page that answers it.
 NOT_INDEXED = {"", "questions/", "404.html"}
@@ -110,10 +115,10 @@ def on_post_page(output: str, page, config) -> str:
 
 def indexed_copy(html: str) -> str:
     """The page as Pagefind reads it: sizes such as 1×1 spelt 1x1 (Pagefind's Chinese segmenter
-    cuts at ×; the search box spells 1*1, 1×1 and 1x1 all as 1x1) and the article marked as the
-    part to index."""
+    cuts at ×; the search box spells 1*1, 1×1 and 1x1 all as 1x1), the article marked as the
+    part to index, and no canonical link (the one part that depends on site_url)."""
     html = html.replace(ARTICLE, ARTICLE.replace("<article ", "<article data-pagefind-body "), 1)
-    return SIZE.sub(r"\1x\2", html)
+    return SIZE.sub(r"\1x\2", CANONICAL.sub("", html, count=1))
 
 
 def load_data(text: list[str]) -> dict:

@@ -110,10 +110,27 @@ def test_search_index_is_reused_while_the_pages_read_the_same(cache: Path, tmp_p
     first = sorted(p.relative_to(sites[0]) for p in sites[0].rglob("*") if p.is_file())
     assert first == sorted(p.relative_to(sites[1]) for p in sites[1].rglob("*") if p.is_file())
     assert all((sites[0] / p).read_bytes() == (sites[1] / p).read_bytes() for p in first)
+    # built for another site_url (`mkdocs serve`, `make bench`): only the canonical link differs
+    moved = page.read_text(encoding="utf-8").replace(
+        "<html>", '<html><head>\n<link rel="canonical" href="http://127.0.0.1:8123/a/">\n</head>')
+    page.write_text(moved, encoding="utf-8")
+    search.write_index(sites[2], {"a/": str(page)})
+    page.write_text(moved.replace("8123", "8000"), encoding="utf-8")
+    search.write_index(sites[2], {"a/": str(page)})
+    assert len(runs) == 2  # indexed once for the page with a canonical link, whatever its address
     page.write_text(page.read_text(encoding="utf-8").replace("链式法则", "梯度下降"), encoding="utf-8")
     search.write_index(sites[2], {"a/": str(page)})
-    assert len(runs) == 2  # the page reads differently: indexed afresh
+    assert len(runs) == 3  # the page reads differently: indexed afresh
     assert len(list((cache / "pagefind").iterdir())) == 1  # only the latest index is kept
+
+
+def test_the_indexed_copy_drops_only_the_canonical_link() -> None:
+    page = (f'<head>\n<link rel="canonical" href="https://example.org/a/">\n<link rel="prev" href="../b/">\n</head>'
+            f"<body>{search.ARTICLE}<p>3×3 卷积</p></article></body>")
+    copy = search.indexed_copy(page)
+    assert "canonical" not in copy and '<link rel="prev" href="../b/">' in copy
+    assert "<article data-pagefind-body " in copy and "3x3 卷积" in copy
+    assert search.indexed_copy(page.replace("example.org", "127.0.0.1:8000")) == copy
 
 
 def test_a_build_removes_the_runs_of_changed_code_and_keeps_the_rest(tmp_path: Path,

@@ -131,3 +131,20 @@ def test_a_notebook_that_times_out_leaves_a_new_kernel_to_the_next() -> None:
     assert "km" not in hook.shared_kernel._kernel  # stopped at once, not left busy for the next notebook
     (count, after), = _run(["import os\nprint(os.getpid())"])
     assert count == 1 and after != before  # not the busy kernel: that would fail its reset after 120 s
+
+
+@pytest.mark.parametrize("dirty", [False, True])
+def test_a_dirty_rebuild_keeps_the_executed_notebooks_it_did_not_convert(tmp_path: Path, dirty: bool) -> None:
+    from mkdocs_jupyter.plugin import Plugin
+
+    hook = _hook()
+    stale = tmp_path / "nb-a-key.json"  # a notebook this build did not convert
+    stale.write_text("{}", encoding="utf-8")
+    plugin = Plugin()
+    plugin.config = {"cache": True, "cache_dir": str(tmp_path)}  # type: ignore[assignment]
+    config = {"plugins": {"mkdocs-jupyter": plugin}}
+    hook.on_startup(command="serve", dirty=dirty)
+    plugin.on_pre_build(config)  # MkDocs runs the plugin's events before the hook's
+    hook.on_pre_build(config)
+    plugin.on_post_build(config)
+    assert stale.exists() == dirty  # a full build still removes what it did not use

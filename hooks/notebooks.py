@@ -156,8 +156,8 @@ def on_pre_build(config) -> None:
     # mkdocs-jupyter deletes after each build every executed notebook in its cache that the build did
     # not convert. A dirty build (`make serve` rebuilding an edited page) converts only what it
     # rebuilds, so one edit deleted all nine notebooks' results and the next build executed them
-    # again (~20 s, a warm build of ~6 s taking ~25 s). A dirty build keeps them; a full build
-    # removes the stale ones. (This hook's events run after the plugin's: its set is made by now.)
+    # again (~20 s, a warm build of ~6 s taking ~25 s). A dirty build keeps them; the next
+    # `mkdocs build` removes the stale ones. (This hook's events run after the plugin's: its set is made by now.)
     plugin = config["plugins"].get("mkdocs-jupyter")
     if _dirty[0] and plugin is not None:
         plugin._used_cache_paths = _EveryPath()

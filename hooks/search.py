@@ -50,11 +50,14 @@ SEARCH = ROOT / "search"
 ARTICLE = '<article class="md-content__inner md-typeset">'
 EXCLUDE = [".katex", ".headerlink", ".anchor-link", ".jp-OutputArea", ".md-source-file"]
 SIZE = re.compile(r"(\d+)\s*×\s*(\d+)")
-# The page's address on the site (site_url + path): `mkdocs serve` and `make bench` build with other
-# site_urls than `mkdocs build`, and the index, kept by a hash of what Pagefind reads, was rebuilt
-# (~6 s, in the background of the first rebuild under serve) for a difference Pagefind does not use:
-# it names results by their file's path.
-CANONICAL = re.compile(r'<link rel="canonical" href="[^"]*">\n?')
+# The two parts of a page that hold its address on the site (site_url + path): the canonical link and,
+# URL-encoded, the errata link in the page's facts under the article (overrides/partials/source-file.html).
+# `mkdocs serve` and `make bench` build with other site_urls than `mkdocs build`, and the index, kept
+# by a hash of what Pagefind reads, was rebuilt (~6 s, in the background of the first rebuild under
+# serve) for differences Pagefind does not use: it names results by their file's path, and the facts
+# are among the EXCLUDE selectors.
+SITE_URL_PARTS = re.compile(r'<link rel="canonical" href="[^"]*">\n?|<aside class="md-source-file[^"]*">.*?</aside>',
+                            re.S)
 # The question index and the home page list every question (title and first sentence): indexed,
 # they would match nearly every query ahead of the page that answers it.
 NOT_INDEXED = {"", "questions/", "404.html"}
@@ -116,9 +119,10 @@ def on_post_page(output: str, page, config) -> str:
 def indexed_copy(html: str) -> str:
     """The page as Pagefind reads it: sizes such as 1×1 spelt 1x1 (Pagefind's Chinese segmenter
     cuts at ×; the search box spells 1*1, 1×1 and 1x1 all as 1x1), the article marked as the
-    part to index, and no canonical link (the one part that depends on site_url)."""
+    part to index, and without the canonical link and the page's facts (the parts that depend on
+    site_url; Pagefind reads neither)."""
     html = html.replace(ARTICLE, ARTICLE.replace("<article ", "<article data-pagefind-body "), 1)
-    return SIZE.sub(r"\1x\2", CANONICAL.sub("", html, count=1))
+    return SIZE.sub(r"\1x\2", SITE_URL_PARTS.sub("", html, count=2))
 
 
 def load_data(text: list[str]) -> dict:

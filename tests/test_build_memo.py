@@ -110,9 +110,12 @@ def test_search_index_is_reused_while_the_pages_read_the_same(cache: Path, tmp_p
     first = sorted(p.relative_to(sites[0]) for p in sites[0].rglob("*") if p.is_file())
     assert first == sorted(p.relative_to(sites[1]) for p in sites[1].rglob("*") if p.is_file())
     assert all((sites[0] / p).read_bytes() == (sites[1] / p).read_bytes() for p in first)
-    # built for another site_url (`mkdocs serve`, `make bench`): only the canonical link differs
+    # built for another site_url (`mkdocs serve`, `make bench`): only the canonical link and the errata
+    # link in the page's facts differ
     moved = page.read_text(encoding="utf-8").replace(
-        "<html>", '<html><head>\n<link rel="canonical" href="http://127.0.0.1:8123/a/">\n</head>')
+        "<html>", '<html><head>\n<link rel="canonical" href="http://127.0.0.1:8123/a/">\n</head>').replace(
+        "</article>", '</article><aside class="md-source-file dlh-page-facts">\n<a href="https://x.org/issues/new?'
+        'body=http%3A//127.0.0.1%3A8123/a/">勘误</a>\n</aside>')
     page.write_text(moved, encoding="utf-8")
     search.write_index(sites[2], {"a/": str(page)})
     page.write_text(moved.replace("8123", "8000"), encoding="utf-8")
@@ -124,11 +127,15 @@ def test_search_index_is_reused_while_the_pages_read_the_same(cache: Path, tmp_p
     assert len(list((cache / "pagefind").iterdir())) == 1  # only the latest index is kept
 
 
-def test_the_indexed_copy_drops_only_the_canonical_link() -> None:
+def test_the_indexed_copy_drops_only_what_depends_on_site_url() -> None:
     page = (f'<head>\n<link rel="canonical" href="https://example.org/a/">\n<link rel="prev" href="../b/">\n</head>'
-            f"<body>{search.ARTICLE}<p>3×3 卷积</p></article></body>")
+            f"<body>{search.ARTICLE}<p>3×3 卷积</p></article>\n"
+            '<aside class="md-source-file dlh-page-facts">\n<span>最后更新</span>\n'
+            '<a href="https://github.com/x/y/issues/new?body=https%3A//example.org/a/">提交勘误</a>\n</aside>\n'
+            '<aside class="md-sidebar">目录</aside></body>')
     copy = search.indexed_copy(page)
-    assert "canonical" not in copy and '<link rel="prev" href="../b/">' in copy
+    assert "canonical" not in copy and "example.org" not in copy and "md-source-file" not in copy
+    assert '<link rel="prev" href="../b/">' in copy and '<aside class="md-sidebar">目录</aside>' in copy
     assert "<article data-pagefind-body " in copy and "3x3 卷积" in copy
     assert search.indexed_copy(page.replace("example.org", "127.0.0.1:8000")) == copy
 

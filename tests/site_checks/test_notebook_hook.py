@@ -144,7 +144,15 @@ def test_a_dirty_rebuild_keeps_the_executed_notebooks_it_did_not_convert(tmp_pat
     plugin.config = {"cache": True, "cache_dir": str(tmp_path)}  # type: ignore[assignment]
     config = {"plugins": {"mkdocs-jupyter": plugin}}
     hook.on_startup(command="serve", dirty=dirty)
-    plugin.on_pre_build(config)  # MkDocs runs the plugin's events before the hook's
+    plugin.on_pre_build(config)  # MkDocs runs the plugin's events before the hook's (checked below)
     hook.on_pre_build(config)
     plugin.on_post_build(config)
     assert stale.exists() == dirty  # a full build still removes what it did not use
+
+
+def test_the_notebook_plugin_makes_its_set_of_used_caches_before_the_hook_replaces_it() -> None:
+    from mkdocs.config import load_config
+
+    events = load_config(str(ROOT / "mkdocs.yml")).plugins.events["pre_build"]
+    order = [type(m.__self__).__module__ if hasattr(m, "__self__") else m.__module__ for m in events]
+    assert order.index("mkdocs_jupyter.plugin") < order.index("hooks/notebooks.py"), order

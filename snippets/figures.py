@@ -55,6 +55,13 @@ def figure(name: str, *, measured: str | None = None, checks: str | None = None)
     return register
 
 
+def require_claims(claims: dict[str, bool], page: str) -> None:
+    """Fail the build when a statement `page` makes about a figure's run no longer holds for the run."""
+    failed = [c for c, ok in claims.items() if not ok]
+    if failed:  # 页面上的结论与这次运行不符时, 构建失败
+        raise AssertionError(f"{page} claims no longer hold: {failed}")
+
+
 def checking() -> dict[str, str]:
     """The registered figures that check their page's statements against their runs, and what each checks."""
     registry()

@@ -20,14 +20,15 @@ from snippets import figures
 
 
 def _raises_or_checks(fn: object) -> bool:
-    """Whether a figure function's own code raises, asserts, or hands a claims dict to `_require`
-    (the chapters' helper that raises): read from its syntax tree, so a docstring or a comment
-    that mentions raising does not count."""
+    """Whether a figure function's own code raises, asserts, or hands a claims dict to `require_claims`
+    (snippets/figures.py, which raises): read from its syntax tree, so a docstring or a comment that
+    mentions raising does not count."""
     tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))  # type: ignore[arg-type]
     for node in ast.walk(tree):
         if isinstance(node, ast.Raise | ast.Assert):
             return True
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "_require":
+        if isinstance(node, ast.Call) and "require_claims" in (getattr(node.func, "id", None),
+                                                               getattr(node.func, "attr", None)):
             return True
     return False
 
@@ -48,14 +49,20 @@ def test_the_syntax_check_sees_raise_assert_and_require_but_not_words() -> None:
         assert 1
 
     def requires() -> None:
-        _require({}, "page.md")  # type: ignore[name-defined]  # noqa: F821
+        figures.require_claims({}, "page.md")
 
     def talks() -> None:
-        """This docstring says raise, assert and _require( but the code only returns."""
+        """This docstring says raise, assert and require_claims( but the code only returns."""
         return None
 
     assert all(_raises_or_checks(f) for f in (raises, asserts, requires))
     assert not _raises_or_checks(talks)
+
+
+def test_require_claims_names_the_page_and_each_claim_that_fails() -> None:
+    figures.require_claims({"a holds": True}, "page.md")
+    with pytest.raises(AssertionError, match=r"page\.md claims no longer hold: \['b fails'\]"):
+        figures.require_claims({"a holds": True, "b fails": False}, "page.md")
 
 
 @pytest.mark.experiment

@@ -24,7 +24,7 @@ from snippets.basics.mlp import XOR_X, XOR_Y, make_xor, predict, train_classifie
 from snippets.basics.relu_evidence import ACTS, depth_profile
 from snippets.basics.selu_norm import selu_layer_stats
 from snippets.basics.universal_approx import best_output_layer_mse, fit_1d, predict_1d, target
-from snippets.figures import figure
+from snippets.figures import figure, require_claims
 from snippets.plotting import new_figure
 
 SEEDS = range(5)  # 每个实验 5 个种子; 图画中位数与最小到最大的范围, 与页面上打印的汇总一致
@@ -329,13 +329,6 @@ def clipping_geometry() -> Figure:
 # ---- ReLU 为什么取代 sigmoid/tanh、死亡 ReLU、ReLU 家族、深度、传统方法 (追加的一组图) ----
 
 
-def _require(claims: dict[str, bool], page: str) -> None:
-    """Fail the build when a number the page states no longer matches the run the figure shows."""
-    failed = [c for c, ok in claims.items() if not ok]
-    if failed:  # 页面上的数字与这次运行不符时, 构建失败
-        raise AssertionError(f"{page} claims no longer hold: {failed}")
-
-
 @cache
 def _depth_profiles(act: str) -> tuple[np.ndarray, np.ndarray]:
     runs = [depth_profile(act, seed) for seed in SEEDS]  # type: ignore[arg-type]
@@ -370,7 +363,7 @@ def relu_vs_saturating_depth() -> Figure:
 def dying_relu_figure() -> Figure:
     """Dead share of hidden units on held-out digits vs initial bias (ReLU, Leaky ReLU) and vs learning rate."""
     grid = dead_grid()
-    _require(dead_claims(grid), "dying_relu.md")
+    require_claims(dead_claims(grid), "dying_relu.md")
     fig, (ax_b, ax_l) = new_figure("full", ncols=2, sharey=True)
     b = np.array(BIASES)
     relu_init = np.array([r.dead_init for r in grid["relu_bias"]]).T  # (5 seeds, biases)
@@ -453,7 +446,7 @@ def classic_vs_mlp() -> Figure:
     """Held-out accuracy on load_breast_cancer against the number of training samples, three models, 5 seeds."""
     sizes = (20, 50, 100)
     grid = accuracy_grid(sizes)  # (models, sizes, seeds)
-    _require(comparison_claims(grid), "dl_vs_ml.md")
+    require_claims(comparison_claims(grid), "dl_vs_ml.md")
     labels = {"logistic": "logistic regression", "boosting": "gradient boosting (100 trees)",
               "mlp": "MLP (64, 64), Adam"}
     markers = {"logistic": "o", "boosting": "s", "mlp": "^"}

@@ -17,17 +17,10 @@ from snippets.data.pca import low_variance_signal, pca_fit
 from snippets.data.pr_vs_roc import auc_and_ap, scores
 from snippets.data.ranking import precision_recall_curve, roc_curve
 from snippets.data.tta_ensemble import tta_claims, tta_ensemble_runs
-from snippets.figures import figure
+from snippets.figures import figure, require_claims
 from snippets.plotting import new_figure
 
 # --- data-a: imbalance, dimensionality reduction, accuracy checklist, fine-grained ---
-
-
-def _require(claims: dict[str, bool], page: str) -> None:
-    """Fail the build when a comparison the page states no longer holds for the run."""
-    failed = [c for c, ok in claims.items() if not ok]
-    if failed:  # 页面上的比较不再成立时，构建失败
-        raise AssertionError(f"{page} claims no longer hold: {failed}")
 
 
 @figure("imbalance-per-class-recall")
@@ -57,7 +50,7 @@ def imbalance_per_class_recall() -> Figure:
 def imbalance_remedies() -> Figure:
     """Balanced accuracy and mean minority recall of every remedy (median and range over seeds)."""
     runs = imbalance_runs()
-    _require(imbalance_claims(runs), "imbalance.md")
+    require_claims(imbalance_claims(runs), "imbalance.md")
     names = list(ALL)[::-1]
     fig, axes = new_figure("full", ncols=2, sharey=True)
     fig.set_size_inches(7.2, 4.2)
@@ -81,7 +74,7 @@ def imbalance_remedies() -> Figure:
 def dimred_accuracy_vs_k() -> Figure:
     """Test accuracy and forward multiply-adds of an MLP after PCA / random projection to k dims."""
     runs = dimred_runs()
-    _require(dimred_claims(runs), "dim_reduction.md")
+    require_claims(dimred_claims(runs), "dim_reduction.md")
     base_acc = np.array([r.accuracy for r in runs["none", 64]])
     fig, (ax_acc, ax_c) = new_figure("full", ncols=2)
     ks = np.array(KS)
@@ -131,7 +124,7 @@ def pca_low_variance() -> Figure:
 def tta_ensemble_figure() -> Figure:
     """Test accuracy per seed of one model, with TTA, a 2-model ensemble and both (lines join a seed)."""
     runs = tta_ensemble_runs()
-    _require(tta_claims(runs), "improve_accuracy.md")
+    require_claims(tta_claims(runs), "improve_accuracy.md")
     names = list(runs)
     acc = np.array([runs[n] for n in names])  # (variants, seeds)
     fig, ax = new_figure("half")
@@ -412,7 +405,7 @@ def shift_augmentation() -> Figure:
     from snippets.data.augment_experiment import shift_aug_claims, shift_aug_runs
 
     runs = shift_aug_runs()
-    _require(shift_aug_claims(runs), "data/augmentation.md")
+    require_claims(shift_aug_claims(runs), "data/augmentation.md")
     fig, axes = new_figure("full", ncols=2)
     for ax, (name, get) in zip(axes, (
         ("validation accuracy", lambda r: r.val_acc),

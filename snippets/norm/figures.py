@@ -6,7 +6,7 @@ import numpy as np
 from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 
-from snippets.figures import figure
+from snippets.figures import figure, require_claims
 from snippets.norm.bn_experiment import bn_lr_sweep
 from snippets.norm.dropout_experiment import dropout_gap_sweep
 from snippets.norm.fitting import CONFIGS, fitting_runs
@@ -263,13 +263,6 @@ def mixup_cutmix_digits() -> Figure:
     return fig
 
 
-def _require(claims: dict[str, bool], page: str) -> None:
-    """Fail the build when a comparison a page states no longer holds for the run."""
-    failed = [c for c, ok in claims.items() if not ok]
-    if failed:  # 页面上的结论不再成立时, 构建失败
-        raise AssertionError(f"{page} claims no longer hold: {failed}")
-
-
 @figure("bn-step-loss", checks="bn_why.md's loss comparison of plain and BN nets")
 def bn_step_loss() -> Figure:
     """Per-step minibatch loss at three learning rates: no BN, BN, BN with noise injected after it."""
@@ -291,7 +284,7 @@ def bn_step_loss() -> Figure:
     axes[0].set_ylabel("minibatch cross-entropy")
     axes[-1].legend(loc="lower left", fontsize=8)
     last = {k: v[:, -10:].mean(axis=1) for k, v in runs.items()}  # 每个种子最后 10 步的平均
-    _require({
+    require_claims({
         "plain barely moves at 0.05": bool((last["plain", 0.05] > 2.0).all()),
         "BN below 0.5 at every lr": all(bool((last["bn", lr] < 0.5).all()) for lr in LRS),
         "plain above 1.5 or diverged at 2.0": bool((last["plain", 2.0] > 1.5).all()),
